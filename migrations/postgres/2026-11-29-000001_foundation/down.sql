@@ -1,0 +1,12 @@
+DROP TABLE insurance_policies;
+DROP TABLE patients;
+DROP TABLE payers;
+DROP TABLE locations;
+DROP TABLE providers;
+DROP TABLE practice;
+DROP TABLE audit_events;
+DROP TABLE audit_head;
+DROP TABLE counters;
+DROP TABLE login_failures;
+DROP TABLE api_tokens;
+DROP TABLE users;

@@ -1,0 +1,141 @@
+//! The one table of which role may call which route. Every route the service mounts is here (a test checks
+//! it against the OpenAPI document and walks every route with every role); a route missing from the table
+//! is refused for everyone, so forgetting an entry fails closed.
+
+use actix_web::http::Method;
+
+use super::model::Role;
+use super::model::Role::*;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No token needed (health probes, the API document, login).
+    Public,
+    /// Any authenticated user, whatever the role.
+    AnyRole,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RouteRule {
+    pub method: &'static str,
+    /// The actix route pattern, exactly as mounted (and as named in the OpenAPI document).
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn rule(method: &'static str, path: &'static str, access: Access) -> RouteRule {
+    RouteRule {
+        method,
+        path,
+        access,
+    }
+}
+
+const EVERYONE: Access = Access::AnyRole;
+const ADMIN: Access = Access::Roles(&[Admin]);
+const PATIENT_READERS: Access =
+    Access::Roles(&[Admin, FrontDesk, LabTech, Coder, Biller, Accountant]);
+const PATIENT_WRITERS: Access = Access::Roles(&[Admin, FrontDesk]);
+const POLICY_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller, Accountant]);
+const POLICY_WRITERS: Access = Access::Roles(&[Admin, FrontDesk, Biller]);
+const PAYER_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+
+pub const ROUTES: &[RouteRule] = &[
+    rule("GET", "/healthz", Access::Public),
+    rule("GET", "/readyz", Access::Public),
+    rule("GET", "/openapi.json", Access::Public),
+    rule("POST", "/auth/login", Access::Public),
+    rule("POST", "/auth/logout", EVERYONE),
+    rule("GET", "/auth/me", EVERYONE),
+    rule("GET", "/users", ADMIN),
+    rule("POST", "/users", ADMIN),
+    rule("GET", "/users/{user_id}", ADMIN),
+    rule("POST", "/users/{user_id}/disable", ADMIN),
+    rule("POST", "/users/{user_id}/tokens", ADMIN),
+    rule("POST", "/tokens/{token_id}/revoke", ADMIN),
+    rule("GET", "/audit", ADMIN),
+    rule("GET", "/practice", EVERYONE),
+    rule("PUT", "/practice", ADMIN),
+    rule("GET", "/providers", EVERYONE),
+    rule("POST", "/providers", ADMIN),
+    rule("GET", "/providers/{provider_id}", EVERYONE),
+    rule("PUT", "/providers/{provider_id}", ADMIN),
+    rule("POST", "/providers/{provider_id}/deactivate", ADMIN),
+    rule("GET", "/locations", EVERYONE),
+    rule("POST", "/locations", ADMIN),
+    rule("GET", "/locations/{location_id}", EVERYONE),
+    rule("PUT", "/locations/{location_id}", ADMIN),
+    rule("POST", "/locations/{location_id}/deactivate", ADMIN),
+    rule("GET", "/payers", EVERYONE),
+    rule("POST", "/payers", PAYER_WRITERS),
+    rule("GET", "/payers/{payer_id}", EVERYONE),
+    rule("PUT", "/payers/{payer_id}", PAYER_WRITERS),
+    rule("POST", "/payers/{payer_id}/deactivate", PAYER_WRITERS),
+    rule("GET", "/patients", PATIENT_READERS),
+    rule("POST", "/patients", PATIENT_WRITERS),
+    rule("GET", "/patients/{patient_id}", PATIENT_READERS),
+    rule("PUT", "/patients/{patient_id}", PATIENT_WRITERS),
+    rule("POST", "/patients/{patient_id}/deactivate", PATIENT_WRITERS),
+    rule("GET", "/patients/{patient_id}/policies", POLICY_READERS),
+    rule("POST", "/patients/{patient_id}/policies", POLICY_WRITERS),
+    rule(
+        "GET",
+        "/patients/{patient_id}/policies/{policy_id}",
+        POLICY_READERS,
+    ),
+    rule(
+        "PUT",
+        "/patients/{patient_id}/policies/{policy_id}",
+        POLICY_WRITERS,
+    ),
+    rule(
+        "POST",
+        "/patients/{patient_id}/policies/{policy_id}/deactivate",
+        POLICY_WRITERS,
+    ),
+];
+
+/// The rule for a mounted route, if the table has one.
+pub fn rule_for(method: &Method, pattern: &str) -> Option<&'static RouteRule> {
+    ROUTES
+        .iter()
+        .find(|r| r.method == method.as_str() && r.path == pattern)
+}
+
+impl Access {
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Access::Public | Access::AnyRole => true,
+            Access::Roles(roles) => roles.contains(&role),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_appears_once() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ROUTES {
+            assert!(
+                seen.insert((r.method, r.path)),
+                "{} {} listed twice",
+                r.method,
+                r.path
+            );
+        }
+    }
+
+    #[test]
+    fn only_admin_reads_the_audit_trail() {
+        let audit = rule_for(&Method::GET, "/audit").unwrap();
+        for role in Role::ALL {
+            assert_eq!(audit.access.allows(role), role == Role::Admin);
+        }
+    }
+}

@@ -1,0 +1,409 @@
+//! Login, logout, the current user, and user and token administration.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::model::{Role, Username, check_new_password};
+use super::secrets::{hash_password, verify_password, verify_password_against_nothing};
+use super::store::{self, NewUser, TokenInfo, User};
+use super::{Actor, issue_token};
+use crate::audit::{self, Audit, AuditActor};
+use crate::db::{DbConnection, now, write_transaction};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::http::{ApiJson, AppState, client_ip, request_id, with_conn};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(login)
+        .service(logout)
+        .service(me)
+        .service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(disable_user)
+        .service(create_token)
+        .service(revoke_token);
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    /// The bearer token; send it as `Authorization: Bearer <token>`. Shown only here.
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    pub user: User,
+}
+
+/// Exchanges a username and password for a bearer token. Failed attempts are rate limited per user
+/// and per client address (429 with Retry-After).
+#[utoipa::path(tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::Problem),
+              (status = 429, body = crate::error::Problem)))]
+#[post("/auth/login")]
+async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: ApiJson<LoginRequest>,
+) -> AppResult<HttpResponse> {
+    let LoginRequest { username, password } = body.0;
+    let username = username.trim().to_ascii_lowercase();
+    let ip = client_ip(&req);
+    let audit_actor = AuditActor {
+        user_id: None,
+        name: username.clone(),
+        request_id: request_id(&req),
+    };
+    let settings = state.settings.clone();
+    let response = with_conn(&state.pool, move |conn| {
+        let window = Duration::from_std(settings.login_window).unwrap_or(Duration::minutes(15));
+        let (by_user, by_ip) = store::recent_failures(conn, &username, &ip, now() - window)?;
+        let max = i64::from(settings.login_max_failures);
+        if by_user >= max || by_ip >= max * 4 {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: window.num_seconds() as u64,
+            });
+        }
+        let credentials = store::login_credentials(conn, &username)?;
+        let verified = match &credentials {
+            Some((_, Some(hash))) => verify_password(&password, hash),
+            _ => {
+                verify_password_against_nothing(&password);
+                false
+            }
+        };
+        let ttl = Duration::from_std(settings.login_token_ttl).unwrap_or(Duration::hours(12));
+        match credentials {
+            Some((user, _)) if verified => write_transaction(conn, |conn| {
+                store::clear_user_failures(conn, &username)?;
+                let (token, info) = issue_token(conn, &user.id, "login", now() + ttl)?;
+                let actor = AuditActor {
+                    user_id: Some(user.id.clone()),
+                    ..audit_actor
+                };
+                audit::record(conn, &actor, Audit::new("login", "session", &info.id))?;
+                Ok(LoginResponse {
+                    token,
+                    expires_at: info.expires_at,
+                    user,
+                })
+            }),
+            _ => {
+                write_transaction(conn, |conn| {
+                    store::record_login_failure(conn, &username, &ip)?;
+                    let mut event = Audit::new("login_failed", "session", "-");
+                    event.resource_id = None;
+                    audit::record(conn, &audit_actor, event)?;
+                    Ok::<_, AppError>(())
+                })?;
+                Err(AppError::Unauthenticated)
+            }
+        }
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// Revokes the token used to call it.
+#[utoipa::path(tag = "auth", responses((status = 204)), security(("bearer" = [])))]
+#[post("/auth/logout")]
+async fn logout(actor: Actor, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            store::revoke_token(conn, &actor.token_id)?;
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("logout", "session", &actor.token_id),
+            )?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The authenticated user.
+#[utoipa::path(tag = "auth", responses((status = 200, body = User)), security(("bearer" = [])))]
+#[get("/auth/me")]
+async fn me(actor: Actor, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let user = with_conn(&state.pool, move |conn| {
+        store::find_user(conn, &actor.user_id)?.ok_or(AppError::NotFound("user"))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Every user.
+#[utoipa::path(tag = "users", responses((status = 200, body = Vec<User>)), security(("bearer" = [])))]
+#[get("/users")]
+async fn list_users(_actor: Actor, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let users = with_conn(&state.pool, |conn| Ok(store::list_users(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(users))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUserRequest {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    /// At least 12 characters; omit for a token-only (service) user.
+    pub password: Option<String>,
+}
+
+struct ValidUser {
+    username: Username,
+    display_name: String,
+    role: Role,
+    password: Option<String>,
+}
+
+impl TryFrom<CreateUserRequest> for ValidUser {
+    type Error = AppError;
+
+    fn try_from(body: CreateUserRequest) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let username = Username::parse(&body.username)
+            .map_err(|m| errors.push(FieldError::new("username", m)))
+            .ok();
+        let display_name = body.display_name.trim().to_owned();
+        if display_name.is_empty() || display_name.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "display_name",
+                "must be 1 to 100 characters",
+            ));
+        }
+        let role = Role::parse(&body.role)
+            .map_err(|m| errors.push(FieldError::new("role", m)))
+            .ok();
+        if let Some(password) = &body.password {
+            if let Err(m) = check_new_password(password) {
+                errors.push(FieldError::new("password", m));
+            }
+        }
+        match (username, role) {
+            (Some(username), Some(role)) if errors.is_empty() => Ok(ValidUser {
+                username,
+                display_name,
+                role,
+                password: body.password,
+            }),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// Creates a user.
+#[utoipa::path(tag = "users", request_body = CreateUserRequest,
+    responses((status = 201, body = User), (status = 409, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/users")]
+async fn create_user(
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: ApiJson<CreateUserRequest>,
+) -> AppResult<HttpResponse> {
+    let valid = ValidUser::try_from(body.0)?;
+    let password_hash = match valid.password {
+        Some(password) => Some(
+            web::block(move || hash_password(&password))
+                .await?
+                .map_err(AppError::internal)?,
+        ),
+        None => None,
+    };
+    let user = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            add_user(
+                conn,
+                &actor.audit(),
+                &valid.username,
+                &valid.display_name,
+                valid.role,
+                password_hash,
+            )
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// Inserts a user (refusing a taken name with 409) and audits it; shared by the API and the CLI.
+pub fn add_user(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    username: &Username,
+    display_name: &str,
+    role: Role,
+    password_hash: Option<String>,
+) -> AppResult<User> {
+    if store::find_user_by_name(conn, username.as_str())?.is_some() {
+        return Err(AppError::conflict(
+            "username_taken",
+            "a user with this username already exists",
+        ));
+    }
+    let user = store::insert_user(
+        conn,
+        NewUser {
+            username: username.as_str(),
+            display_name,
+            role,
+            password_hash,
+        },
+    )?;
+    audit::record(
+        conn,
+        actor,
+        Audit::new("create", "user", &user.id).detail(format!("role={role}")),
+    )?;
+    Ok(user)
+}
+
+/// One user.
+#[utoipa::path(tag = "users", params(("user_id" = String, Path)),
+    responses((status = 200, body = User), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[get("/users/{user_id}")]
+async fn get_user(
+    _actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let user = with_conn(&state.pool, move |conn| {
+        store::find_user(conn, &id)?.ok_or(AppError::NotFound("user"))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Disables a user and revokes all their tokens. Users are never deleted: the audit trail names them.
+#[utoipa::path(tag = "users", params(("user_id" = String, Path)),
+    responses((status = 200, body = User), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/users/{user_id}/disable")]
+async fn disable_user(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    if id == actor.user_id {
+        return Err(AppError::conflict(
+            "cannot_disable_self",
+            "you cannot disable your own user",
+        ));
+    }
+    let user = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if !store::disable_user(conn, &id)? {
+                return Err(AppError::NotFound("user"));
+            }
+            audit::record(conn, &actor.audit(), Audit::new("disable", "user", &id))?;
+            store::find_user(conn, &id)?.ok_or(AppError::NotFound("user"))
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTokenRequest {
+    /// What the token is for (a bench scanner, an import job).
+    pub name: String,
+    /// Lifetime in days, 1 to 365 (default 90).
+    pub expires_in_days: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    /// The secret, shown only in this answer.
+    pub token: String,
+    #[serde(flatten)]
+    pub info: TokenInfo,
+}
+
+/// Issues an API token for a user (for devices and integrations).
+#[utoipa::path(tag = "users", params(("user_id" = String, Path)), request_body = CreateTokenRequest,
+    responses((status = 201, body = CreatedToken), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/users/{user_id}/tokens")]
+async fn create_token(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<CreateTokenRequest>,
+) -> AppResult<HttpResponse> {
+    let user_id = path.into_inner();
+    let name = body.0.name.trim().to_owned();
+    let days = body.0.expires_in_days.unwrap_or(90);
+    let mut errors = Vec::new();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
+    }
+    if !(1..=365).contains(&days) {
+        errors.push(FieldError::new(
+            "expires_in_days",
+            "must be between 1 and 365",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let created = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let user = store::find_user(conn, &user_id)?.ok_or(AppError::NotFound("user"))?;
+            if !user.active {
+                return Err(AppError::conflict("user_disabled", "the user is disabled"));
+            }
+            let (token, info) = issue_token(conn, &user.id, &name, now() + Duration::days(days))?;
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("create", "token", &info.id),
+            )?;
+            Ok(CreatedToken { token, info })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Revokes a token at once.
+#[utoipa::path(tag = "users", params(("token_id" = String, Path)),
+    responses((status = 204), (status = 404, body = crate::error::Problem)),
+    security(("bearer" = [])))]
+#[post("/tokens/{token_id}/revoke")]
+async fn revoke_token(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let token_id = path.into_inner();
+    with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if !store::revoke_token(conn, &token_id)? {
+                return Err(AppError::NotFound("token"));
+            }
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("revoke", "token", &token_id),
+            )?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,61 @@
+//! Database access shared by every domain: one connection type over SQLite and PostgreSQL, the pool,
+//! embedded migrations, write transactions and counters. Knows no domain.
+
+mod connection;
+mod counters;
+pub mod schema;
+mod time;
+
+pub use connection::{Backend, DbConnection, DbPool, Manager, build_pool, write_transaction};
+pub use counters::next_counter;
+pub use time::{from_utc, now, to_utc};
+
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+type MigrationError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Applies every pending migration of the connection's backend; returns how many ran.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, MigrationError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS)?.len(),
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS)?.len(),
+    };
+    Ok(applied)
+}
+
+/// Reverts every applied migration (used by the test that runs migrations down and up again).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> Result<usize, MigrationError> {
+    let reverted = match conn {
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS)?.len(),
+        DbConnection::Pg(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS)?.len(),
+    };
+    Ok(reverted)
+}
+
+/// A fresh UUID v7 as stored in TEXT id columns.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends (for ASCII), for case-insensitive matching.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A lower-case `LIKE` prefix pattern for user text, with `%`, `_` and `\` escaped: use with
+/// `.escape('\\')` against `lower(column)` or a lower-cased key column (PostgreSQL's LIKE is
+/// case-sensitive, SQLite's is not, so both sides are lowered).
+pub fn like_prefix(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 1);
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}

@@ -1,0 +1,214 @@
+//! The one diesel schema, shared by both backends: only types both support (Text, BigInt, Integer, Bool,
+//! Date, Timestamp). Kept by hand in step with `migrations/{sqlite,postgres}`; a test runs every migration.
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Nullable<Text>,
+        role -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        username -> Text,
+        client_ip -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    counters (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        action -> Text,
+        resource_type -> Text,
+        resource_id -> Nullable<Text>,
+        patient_id -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    practice (id) {
+        id -> Integer,
+        name -> Text,
+        tax_id -> Nullable<Text>,
+        npi -> Nullable<Text>,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        city -> Nullable<Text>,
+        state -> Nullable<Text>,
+        zip -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    providers (id) {
+        id -> Text,
+        npi -> Text,
+        entity_type -> Text,
+        last_name -> Text,
+        first_name -> Nullable<Text>,
+        middle_name -> Nullable<Text>,
+        credential -> Nullable<Text>,
+        taxonomy_code -> Text,
+        is_billing -> Bool,
+        is_rendering -> Bool,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    locations (id) {
+        id -> Text,
+        name -> Text,
+        address_line1 -> Text,
+        address_line2 -> Nullable<Text>,
+        city -> Text,
+        state -> Text,
+        zip -> Text,
+        phone -> Nullable<Text>,
+        place_of_service -> Text,
+        npi -> Nullable<Text>,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payers (id) {
+        id -> Text,
+        name -> Text,
+        payer_id -> Text,
+        address_line1 -> Nullable<Text>,
+        address_line2 -> Nullable<Text>,
+        city -> Nullable<Text>,
+        state -> Nullable<Text>,
+        zip -> Nullable<Text>,
+        claim_filing_indicator -> Text,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    patients (id) {
+        id -> Text,
+        mrn -> Text,
+        last_name -> Text,
+        first_name -> Text,
+        middle_name -> Nullable<Text>,
+        date_of_birth -> Date,
+        sex -> Text,
+        address_line1 -> Text,
+        address_line2 -> Nullable<Text>,
+        city -> Text,
+        state -> Text,
+        zip -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        last_name_key -> Text,
+        first_name_key -> Text,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    insurance_policies (id) {
+        id -> Text,
+        patient_id -> Text,
+        payer_id -> Text,
+        member_id -> Text,
+        group_number -> Nullable<Text>,
+        group_name -> Nullable<Text>,
+        priority -> Text,
+        relationship -> Text,
+        subscriber_last_name -> Nullable<Text>,
+        subscriber_first_name -> Nullable<Text>,
+        subscriber_date_of_birth -> Nullable<Date>,
+        subscriber_sex -> Nullable<Text>,
+        subscriber_address_line1 -> Nullable<Text>,
+        subscriber_address_line2 -> Nullable<Text>,
+        subscriber_city -> Nullable<Text>,
+        subscriber_state -> Nullable<Text>,
+        subscriber_zip -> Nullable<Text>,
+        effective_date -> Date,
+        end_date -> Nullable<Date>,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(insurance_policies -> patients (patient_id));
+diesel::joinable!(insurance_policies -> payers (payer_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    api_tokens,
+    login_failures,
+    counters,
+    audit_head,
+    audit_events,
+    practice,
+    providers,
+    locations,
+    payers,
+    patients,
+    insurance_policies,
+);

@@ -1,0 +1,189 @@
+//! `/providers`: create, read, list, replace (versioned), deactivate.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::{Provider, ProviderInput, ValidProvider};
+use super::store::{self, ProviderFilter};
+use crate::audit::{self, Audit};
+use crate::auth::Actor;
+use crate::db::{DbConnection, write_transaction};
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{ApiJson, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_providers)
+        .service(create_provider)
+        .service(get_provider)
+        .service(replace_provider)
+        .service(deactivate_provider);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderQuery {
+    pub active: Option<bool>,
+    pub npi: Option<String>,
+    /// Prefix of the last or organization name, any case.
+    pub name: Option<String>,
+    pub is_billing: Option<bool>,
+    pub is_rendering: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Providers, by name.
+#[utoipa::path(tag = "providers", params(ProviderQuery),
+    responses((status = 200, body = Page<Provider>), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/providers")]
+async fn list_providers(
+    _actor: Actor,
+    state: web::Data<AppState>,
+    query: web::Query<ProviderQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.into_inner();
+    let (page, per_page, offset) = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
+    let filter = ProviderFilter {
+        active: q.active,
+        npi: q.npi,
+        name: q.name,
+        is_billing: q.is_billing,
+        is_rendering: q.is_rendering,
+    };
+    let (items, total) = with_conn(&state.pool, move |conn| {
+        Ok(store::list(conn, &filter, per_page, offset)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Adds a provider. The NPI must be unique.
+#[utoipa::path(tag = "providers", request_body = ProviderInput,
+    responses((status = 201, body = Provider), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/providers")]
+async fn create_provider(
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: ApiJson<ProviderInput>,
+) -> AppResult<HttpResponse> {
+    let valid = ValidProvider::try_from(&body.0)?;
+    let provider = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            refuse_taken_npi(conn, &valid, None)?;
+            let provider = store::insert(conn, &valid)?;
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("create", "provider", &provider.id),
+            )?;
+            Ok(provider)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            format!("\"{}\"", provider.version),
+        ))
+        .json(provider))
+}
+
+fn refuse_taken_npi(
+    conn: &mut DbConnection,
+    p: &ValidProvider,
+    except: Option<&str>,
+) -> AppResult<()> {
+    if store::npi_taken(conn, p.npi.as_str(), except)? {
+        return Err(AppError::conflict(
+            "npi_taken",
+            "another provider already has this NPI",
+        ));
+    }
+    Ok(())
+}
+
+/// One provider, with its version as ETag.
+#[utoipa::path(tag = "providers", params(("provider_id" = String, Path)),
+    responses((status = 200, body = Provider), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/providers/{provider_id}")]
+async fn get_provider(
+    _actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let provider = with_conn(&state.pool, move |conn| {
+        store::find(conn, &id)?.ok_or(AppError::NotFound("provider"))
+    })
+    .await?;
+    Ok(with_etag(provider.version, &provider))
+}
+
+/// Replaces a provider's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.
+#[utoipa::path(tag = "providers", params(("provider_id" = String, Path)), request_body = ProviderInput,
+    responses((status = 200, body = Provider), (status = 404, body = Problem), (status = 409, body = Problem),
+              (status = 412, body = Problem), (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+#[put("/providers/{provider_id}")]
+async fn replace_provider(
+    actor: Actor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<ProviderInput>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let expected = ExpectedVersion::from_request(&req, body.0.version)?;
+    let valid = ValidProvider::try_from(&body.0)?;
+    let provider = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            refuse_taken_npi(conn, &valid, Some(&id))?;
+            store::update(conn, &id, expected.0, &valid)?.into_result("provider")?;
+            audit::record(conn, &actor.audit(), Audit::new("update", "provider", &id))?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("provider"))
+        })
+    })
+    .await?;
+    Ok(with_etag(provider.version, &provider))
+}
+
+/// Deactivates a provider: kept for the claims and audit events that name it, offered no more.
+#[utoipa::path(tag = "providers", params(("provider_id" = String, Path)),
+    responses((status = 200, body = Provider), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/providers/{provider_id}/deactivate")]
+async fn deactivate_provider(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let provider = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if !store::deactivate(conn, &id)? {
+                return Err(AppError::NotFound("provider"));
+            }
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("deactivate", "provider", &id),
+            )?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("provider"))
+        })
+    })
+    .await?;
+    Ok(with_etag(provider.version, &provider))
+}

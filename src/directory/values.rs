@@ -1,0 +1,672 @@
+//! Validated value types for directory records ("parse, don't validate").
+//!
+//! Every type is built only through `parse`, which trims its input and, on failure,
+//! returns a short message suitable for an API validation error. Values display and
+//! serialize as their normalized plain string.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+/// X12 element, component, repetition and segment separators: they would corrupt claim files.
+const X12_SEPARATORS: [char; 4] = ['*', '~', ':', '^'];
+const X12_SEPARATOR_MESSAGE: &str = "must not contain * ~ : ^";
+
+/// A code table of `(code, name)` rows, and one of its rows.
+type Table = &'static [(&'static str, &'static str)];
+type Entry = &'static (&'static str, &'static str);
+
+/// Declares newtypes over `String` holding an already validated, normalized value.
+macro_rules! string_newtypes {
+    ($($(#[$meta:meta])* $name:ident;)+) => {$(
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+    )+};
+}
+
+/// Display, FromStr and Serialize (as the plain string) for types with `parse` and `as_str`.
+macro_rules! string_value {
+    ($($name:ident),+ $(,)?) => {$(
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                Self::parse(s)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    )+};
+}
+
+string_newtypes! {
+    /// National Provider Identifier: 10 digits, the last a Luhn check digit.
+    Npi;
+    /// US ZIP code, stored as 5 or 9 digits without a dash (as X12 N403 wants).
+    ZipCode;
+    /// North American (NANP) phone number, stored as 10 digits.
+    Phone;
+    /// E-mail address (pragmatic check), stored with the domain lowercased.
+    Email;
+    /// NUCC Health Care Provider Taxonomy code: 9 letters or digits then 'X', uppercase.
+    TaxonomyCode;
+    /// US Employer Identification Number, stored as 9 digits.
+    TaxId;
+    /// One part of a person's name (first, middle, last...), case kept as given.
+    PersonName;
+}
+
+string_value! {
+    Npi, ZipCode, StateCode, Phone, Email, PlaceOfService, ClaimFilingIndicator, TaxonomyCode,
+    TaxId, PersonName, Sex,
+}
+
+/// The trimmed input, or "must not be empty".
+fn required(input: &str) -> Result<&str, String> {
+    match input.trim() {
+        "" => Err("must not be empty".into()),
+        s => Ok(s),
+    }
+}
+
+fn ensure(ok: bool, message: &str) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(message.into()) }
+}
+
+fn all_digits(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn lookup(table: Table, code: &str, message: &str) -> Result<Entry, String> {
+    let row = table.iter().find(|(c, _)| *c == code);
+    row.ok_or_else(|| message.into())
+}
+
+/// Trimmed free text of at most `max` characters, safe to put in an X12 element.
+pub fn bounded_text(input: &str, max: usize) -> Result<String, String> {
+    let s = required(input)?;
+    if s.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    let control = s.chars().any(char::is_control);
+    ensure(!control, "must not contain control characters")?;
+    ensure(!s.contains(X12_SEPARATORS), X12_SEPARATOR_MESSAGE)?;
+    Ok(s.to_string())
+}
+
+/// The NPI check digit for nine leading digits (Luhn over "80840" + the nine),
+/// or `None` unless `first9` is exactly nine ASCII digits.
+pub fn npi_check_digit(first9: &str) -> Option<u8> {
+    if first9.len() != 9 || !all_digits(first9) {
+        return None;
+    }
+    let sum: u32 = "80840"
+        .bytes()
+        .chain(first9.bytes())
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0') * if i % 2 == 0 { 2 } else { 1 };
+            d / 10 + d % 10
+        })
+        .sum();
+    Some(((10 - sum % 10) % 10) as u8)
+}
+
+impl Npi {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = required(input)?;
+        ensure(s.len() == 10 && all_digits(s), "must be 10 digits")?;
+        let check = s.as_bytes()[9] - b'0';
+        let ok = npi_check_digit(&s[..9]) == Some(check);
+        ensure(ok, "check digit is wrong")?;
+        Ok(Self(s.to_string()))
+    }
+}
+
+/// `s` without the dash at byte `at`, if it is exactly `len` bytes long with a dash there.
+fn without_dash(s: &str, at: usize, len: usize) -> String {
+    match s.as_bytes().get(at) {
+        Some(b'-') if s.len() == len => format!("{}{}", &s[..at], &s[at + 1..]),
+        _ => s.to_string(),
+    }
+}
+
+impl ZipCode {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let digits = without_dash(required(input)?, 5, 10);
+        let ok = matches!(digits.len(), 5 | 9) && all_digits(&digits);
+        ensure(ok, "must be 5 or 9 digits")?;
+        Ok(Self(digits))
+    }
+
+    pub fn is_zip_plus4(&self) -> bool {
+        self.0.len() == 9
+    }
+
+    /// The five-digit ZIP, without the +4 part.
+    pub fn zip5(&self) -> &str {
+        &self.0[..5]
+    }
+}
+
+/// USPS codes of the 50 states, DC, the inhabited territories and the military "states".
+pub const STATE_CODES: &[&str] = &[
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC", "PR", "VI", "GU", "AS", "MP", "AA", "AE", "AP",
+];
+
+/// USPS two-letter state code, stored uppercase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StateCode(&'static str);
+
+impl StateCode {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = required(input)?.to_ascii_uppercase();
+        let code = STATE_CODES.iter().find(|code| **code == s);
+        code.map(|code| Self(code))
+            .ok_or_else(|| "is not a USPS state code".into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0
+    }
+}
+
+impl Phone {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = required(input)?;
+        let lower = s.to_ascii_lowercase();
+        let extension = lower.contains("ext") || lower.contains('x') || s.contains('#');
+        ensure(!extension, "extensions are not supported")?;
+        let (body, plus) = s.strip_prefix('+').map_or((s, false), |rest| (rest, true));
+        let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')');
+        let ok = body.chars().all(allowed);
+        ensure(ok, "may contain only digits, spaces and + ( ) - .")?;
+        let mut digits: String = body.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() == 11 && digits.starts_with('1') {
+            digits.remove(0);
+        } else {
+            ensure(!plus, "must be a +1 (North American) number")?;
+        }
+        ensure(digits.len() == 10, "must be 10 digits")?;
+        let nanp_ok = |at: usize| !matches!(digits.as_bytes()[at], b'0' | b'1');
+        ensure(nanp_ok(0), "area code must not start with 0 or 1")?;
+        ensure(nanp_ok(3), "exchange must not start with 0 or 1")?;
+        Ok(Self(digits))
+    }
+}
+
+impl Email {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = required(input)?;
+        ensure(s.chars().count() <= 254, "must be at most 254 characters")?;
+        let blank = s.chars().any(|c| c.is_whitespace() || c.is_control());
+        ensure(!blank, "must not contain spaces")?;
+        ensure(!s.contains(X12_SEPARATORS), X12_SEPARATOR_MESSAGE)?;
+        let (local, domain) = match s.split_once('@') {
+            Some((local, domain)) if !domain.contains('@') => (local, domain),
+            _ => return Err("must contain exactly one @".into()),
+        };
+        ensure(!local.is_empty(), "must have a name before the @")?;
+        let short = local.len() <= 64;
+        ensure(short, "must have at most 64 characters before the @")?;
+        let label_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+        let label_ok = |label: &str| {
+            (1..=63).contains(&label.len())
+                && label.bytes().all(label_byte)
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        };
+        let domain_ok = domain.contains('.') && domain.split('.').all(label_ok);
+        ensure(domain_ok, "domain is not valid")?;
+        Ok(Self(format!("{local}@{}", domain.to_ascii_lowercase())))
+    }
+}
+
+/// The CMS Place of Service code set: every assigned code with its name.
+pub const PLACE_OF_SERVICE_CODES: &[(&str, &str)] = &[
+    ("01", "Pharmacy"),
+    ("02", "Telehealth Provided Other than in Patient's Home"),
+    ("03", "School"),
+    ("04", "Homeless Shelter"),
+    ("05", "Indian Health Service Free-standing Facility"),
+    ("06", "Indian Health Service Provider-based Facility"),
+    ("07", "Tribal 638 Free-standing Facility"),
+    ("08", "Tribal 638 Provider-based Facility"),
+    ("09", "Prison/Correctional Facility"),
+    ("10", "Telehealth Provided in Patient's Home"),
+    ("11", "Office"),
+    ("12", "Home"),
+    ("13", "Assisted Living Facility"),
+    ("14", "Group Home"),
+    ("15", "Mobile Unit"),
+    ("16", "Temporary Lodging"),
+    ("17", "Walk-in Retail Health Clinic"),
+    ("18", "Place of Employment-Worksite"),
+    ("19", "Off Campus-Outpatient Hospital"),
+    ("20", "Urgent Care Facility"),
+    ("21", "Inpatient Hospital"),
+    ("22", "On Campus-Outpatient Hospital"),
+    ("23", "Emergency Room - Hospital"),
+    ("24", "Ambulatory Surgical Center"),
+    ("25", "Birthing Center"),
+    ("26", "Military Treatment Facility"),
+    ("27", "Outreach Site/Street"),
+    ("31", "Skilled Nursing Facility"),
+    ("32", "Nursing Facility"),
+    ("33", "Custodial Care Facility"),
+    ("34", "Hospice"),
+    ("41", "Ambulance - Land"),
+    ("42", "Ambulance - Air or Water"),
+    ("49", "Independent Clinic"),
+    ("50", "Federally Qualified Health Center"),
+    ("51", "Inpatient Psychiatric Facility"),
+    ("52", "Psychiatric Facility-Partial Hospitalization"),
+    ("53", "Community Mental Health Center"),
+    (
+        "54",
+        "Intermediate Care Facility/Individuals with Intellectual Disabilities",
+    ),
+    ("55", "Residential Substance Abuse Treatment Facility"),
+    ("56", "Psychiatric Residential Treatment Center"),
+    ("57", "Non-residential Substance Abuse Treatment Facility"),
+    ("58", "Non-residential Opioid Treatment Facility"),
+    ("60", "Mass Immunization Center"),
+    ("61", "Comprehensive Inpatient Rehabilitation Facility"),
+    ("62", "Comprehensive Outpatient Rehabilitation Facility"),
+    ("65", "End-Stage Renal Disease Treatment Facility"),
+    (
+        "66",
+        "Programs of All-Inclusive Care for the Elderly (PACE) Center",
+    ),
+    ("71", "Public Health Clinic"),
+    ("72", "Rural Health Clinic"),
+    ("81", "Independent Laboratory"),
+    ("99", "Other Place of Service"),
+];
+
+/// CMS Place of Service code (two digits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PlaceOfService(Entry);
+
+impl PlaceOfService {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let message = "is not a CMS place of service code";
+        lookup(PLACE_OF_SERVICE_CODES, required(input)?, message).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.0
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.0.1
+    }
+}
+
+/// X12 837 (005010) SBR09 claim filing indicator codes with their names.
+pub const CLAIM_FILING_INDICATOR_CODES: &[(&str, &str)] = &[
+    ("11", "Other Non-Federal Programs"),
+    ("12", "Preferred Provider Organization (PPO)"),
+    ("13", "Point of Service (POS)"),
+    ("14", "Exclusive Provider Organization (EPO)"),
+    ("15", "Indemnity Insurance"),
+    ("16", "Health Maintenance Organization (HMO) Medicare Risk"),
+    ("17", "Dental Maintenance Organization"),
+    ("AM", "Automobile Medical"),
+    ("BL", "Blue Cross/Blue Shield"),
+    ("CH", "Champus"),
+    ("CI", "Commercial Insurance Co."),
+    ("DS", "Disability"),
+    ("FI", "Federal Employees Program"),
+    ("HM", "Health Maintenance Organization"),
+    ("LM", "Liability Medical"),
+    ("MA", "Medicare Part A"),
+    ("MB", "Medicare Part B"),
+    ("MC", "Medicaid"),
+    ("OF", "Other Federal Program"),
+    ("TV", "Title V"),
+    ("VA", "Veterans Affairs Plan"),
+    ("WC", "Workers' Compensation Health Claim"),
+    ("ZZ", "Mutually Defined"),
+];
+
+/// X12 837 SBR09 claim filing indicator code, stored uppercase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClaimFilingIndicator(Entry);
+
+impl ClaimFilingIndicator {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let code = required(input)?.to_ascii_uppercase();
+        let message = "is not an X12 claim filing indicator code";
+        lookup(CLAIM_FILING_INDICATOR_CODES, &code, message).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.0
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.0.1
+    }
+
+    pub fn is_medicare(&self) -> bool {
+        matches!(self.as_str(), "MA" | "MB")
+    }
+}
+
+impl TaxonomyCode {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = required(input)?.to_ascii_uppercase();
+        ensure(s.chars().count() == 10, "must be 10 characters")?;
+        let alphanumeric = s.bytes().all(|b| b.is_ascii_alphanumeric());
+        ensure(alphanumeric, "must contain only letters and digits")?;
+        ensure(s.ends_with('X'), "must end with X")?;
+        Ok(Self(s))
+    }
+}
+
+/// EIN prefixes the IRS has never issued.
+const UNISSUED_EIN_PREFIXES: &[&str] = &[
+    "00", "07", "08", "09", "17", "18", "19", "28", "29", "49", "69", "70", "78", "79", "89", "96",
+    "97",
+];
+
+impl TaxId {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let digits = without_dash(required(input)?, 2, 10);
+        ensure(digits.len() == 9 && all_digits(&digits), "must be 9 digits")?;
+        let unissued = UNISSUED_EIN_PREFIXES.contains(&&digits[..2]);
+        ensure(!unissued, "is not a valid EIN prefix")?;
+        Ok(Self(digits))
+    }
+}
+
+impl PersonName {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = bounded_text(input, 60)?;
+        ensure(s.chars().any(char::is_alphabetic), "must contain a letter")?;
+        Ok(Self(s))
+    }
+}
+
+/// Administrative sex as carried on claims: "F", "M" or "U".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sex {
+    Female,
+    Male,
+    Unknown,
+}
+
+impl Sex {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        match required(input)?.to_ascii_lowercase().as_str() {
+            "f" | "female" => Ok(Self::Female),
+            "m" | "male" => Ok(Self::Male),
+            "u" | "unknown" => Ok(Self::Unknown),
+            _ => Err("must be F, M or U".into()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Female => "F",
+            Self::Male => "M",
+            Self::Unknown => "U",
+        }
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of `(expected, inputs)`: a normalized form or an error message, and inputs giving it.
+    type Cases<'a> = &'a [(&'a str, &'a [&'a str])];
+
+    fn pairs<'a>(cases: Cases<'a>) -> impl Iterator<Item = (&'a str, &'a str)> {
+        cases
+            .iter()
+            .flat_map(|(expected, inputs)| inputs.iter().map(move |i| (*expected, *i)))
+    }
+
+    /// Good inputs must parse to the expected normalized form (in Display and JSON alike);
+    /// bad inputs, and always blank ones, must fail with the expected message.
+    fn check<T: fmt::Display + Serialize>(
+        parse: fn(&str) -> Result<T, String>,
+        good: Cases,
+        bad: Cases,
+    ) {
+        for (expected, input) in pairs(good) {
+            let value = parse(input).unwrap_or_else(|e| panic!("{input:?} rejected: {e}"));
+            assert_eq!(value.to_string(), expected, "input {input:?}");
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(json, format!("\"{expected}\""), "input {input:?}");
+        }
+        let blank: Cases = &[("must not be empty", &["", " \t\n "])];
+        for (message, input) in pairs(bad).chain(pairs(blank)) {
+            let got = parse(input).map(|v| v.to_string());
+            assert_eq!(got, Err(message.to_string()), "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn npi_accepts_ten_digits_with_a_valid_check_digit() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (&[
+            ("1234567893", &["1234567893", " 1234567893\t"]),
+            ("2987654326", &["2987654326"]),
+        ], &[
+            ("must be 10 digits", &["123456789", "12345678930", "123456789X", "1234-67893"]),
+            ("check digit is wrong", &["1234567890", "2987654325"]),
+        ]);
+        check(Npi::parse, good, bad);
+        assert_eq!(npi_check_digit("123456789"), Some(3));
+        assert_eq!(npi_check_digit("12345678"), None);
+    }
+
+    #[test]
+    fn npi_check_digit_catches_every_single_digit_substitution() {
+        let valid = *b"1234567893";
+        for position in 0..valid.len() {
+            for digit in (b'0'..=b'9').filter(|d| *d != valid[position]) {
+                let mut typo = valid;
+                typo[position] = digit;
+                let typo = std::str::from_utf8(&typo).unwrap();
+                assert_eq!(
+                    Npi::parse(typo),
+                    Err("check digit is wrong".into()),
+                    "{typo}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn zip_codes_are_stored_as_five_or_nine_digits_without_a_dash() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (
+            &[("02134", &["02134", " 02134 "]), ("021341234", &["02134-1234", "021341234"])],
+            &[("must be 5 or 9 digits", &["2134", "02134-", "0213-41234", "02134-12345", "ABCDE"])],
+        );
+        check(ZipCode::parse, good, bad);
+        let plus4 = ZipCode::parse("02134-1234").unwrap();
+        assert!(plus4.is_zip_plus4());
+        assert_eq!(plus4.zip5(), "02134");
+        assert!(!ZipCode::parse("02134").unwrap().is_zip_plus4());
+    }
+
+    #[test]
+    fn state_codes_are_case_insensitive_and_include_dc_territories_and_military() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (
+            &[("MA", &["ma", " Ma "]), ("DC", &["dc"]), ("PR", &["pr"]), ("AP", &["AP"])],
+            &[("is not a USPS state code", &["XX", "Mass", "M", "FM"])],
+        );
+        check(StateCode::parse, good, bad);
+        let mut states = STATE_CODES.to_vec();
+        states.sort_unstable();
+        states.dedup();
+        assert_eq!(states.len(), 59);
+    }
+
+    #[test]
+    fn phone_numbers_normalize_to_ten_digits_and_follow_nanp_rules() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (&[
+            ("5552345678", &["(555) 234-5678", "555-234-5678", "+1 555 234 5678", "1-555-234-5678"]),
+            ("5552345678", &["555.234.5678", "5552345678", "+1 (555) 234-5678"]),
+        ], &[
+            ("must be 10 digits", &["555-2345", "555 234 56789"]),
+            ("area code must not start with 0 or 1", &["055-234-5678", "155-234-5678"]),
+            ("exchange must not start with 0 or 1", &["(555) 123-4567", "555-034-5678"]),
+            ("extensions are not supported", &["555-234-5678 x12", "555-234-5678 ext. 12", "5552345678#1"]),
+            ("must be a +1 (North American) number", &["+44 20 7946 0958", "+5552345678"]),
+            ("may contain only digits, spaces and + ( ) - .", &["555/234/5678", "555-CALL-NOW"]),
+        ]);
+        check(Phone::parse, good, bad);
+    }
+
+    #[test]
+    fn emails_keep_the_local_part_and_lowercase_the_domain() {
+        let long_local = format!("{}@example.com", "a".repeat(65));
+        let too_long = format!("a@{}.com", "b".repeat(250));
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (&[
+            ("Jane.Doe@example.com", &["Jane.Doe@Example.COM", " Jane.Doe@example.com "]),
+            ("o'brien+claims@mail.clinic-a.org", &["o'brien+claims@mail.clinic-a.org"]),
+        ], &[
+            ("must contain exactly one @", &["jane.example.com", "jane@doe@example.com"]),
+            ("must have a name before the @", &["@example.com"]),
+            ("must have at most 64 characters before the @", &[&long_local]),
+            ("must be at most 254 characters", &[&too_long]),
+            ("must not contain spaces", &["jane doe@example.com", "jane@exam\tple.com"]),
+            (X12_SEPARATOR_MESSAGE, &["jane*doe@example.com", "jane~@example.com"]),
+            ("domain is not valid", &["jane@localhost", "jane@-example.com", "jane@example-.com"]),
+            ("domain is not valid", &["jane@example..com", "jane@exa_mple.com", "jane@example.com."]),
+        ]);
+        check(Email::parse, good, bad);
+    }
+
+    #[test]
+    fn place_of_service_accepts_only_assigned_cms_codes() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (
+            &[("11", &["11", " 11 "]), ("02", &["02"]), ("10", &["10"]), ("66", &["66"]), ("99", &["99"])],
+            &[("is not a CMS place of service code", &["00", "1", "011", "AB", "30", "59", "98"])],
+        );
+        check(PlaceOfService::parse, good, bad);
+        assert_eq!(PlaceOfService::parse("11").unwrap().name(), "Office");
+        assert_eq!(
+            PlaceOfService::parse("81").unwrap().name(),
+            "Independent Laboratory"
+        );
+        assert_eq!(PLACE_OF_SERVICE_CODES.len(), 52);
+    }
+
+    #[test]
+    fn claim_filing_indicators_are_case_insensitive_and_know_medicare() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (
+            &[("MB", &["mb", " Mb "]), ("CI", &["CI"]), ("11", &["11"]), ("ZZ", &["zz"])],
+            &[("is not an X12 claim filing indicator code", &["MD", "10", "B", "MBX"])],
+        );
+        check(ClaimFilingIndicator::parse, good, bad);
+        let part_b = ClaimFilingIndicator::parse("MB").unwrap();
+        assert!(part_b.is_medicare());
+        assert_eq!(part_b.name(), "Medicare Part B");
+        assert!(ClaimFilingIndicator::parse("MA").unwrap().is_medicare());
+        assert!(!ClaimFilingIndicator::parse("MC").unwrap().is_medicare());
+    }
+
+    #[test]
+    fn code_tables_are_sorted_without_duplicates() {
+        for table in [PLACE_OF_SERVICE_CODES, CLAIM_FILING_INDICATOR_CODES] {
+            assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
+        }
+    }
+
+    #[test]
+    fn taxonomy_codes_are_nine_letters_or_digits_then_x() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (&[
+            ("207Q00000X", &["207Q00000X", " 207q00000x "]),
+            ("291U00000X", &["291U00000X"]),
+        ], &[
+            ("must be 10 characters", &["207Q0000X", "207Q00000XX"]),
+            ("must contain only letters and digits", &["207Q-0000X", "207Q 0000X"]),
+            ("must end with X", &["207Q000000"]),
+        ]);
+        check(TaxonomyCode::parse, good, bad);
+    }
+
+    #[test]
+    fn tax_ids_accept_the_dashed_form_and_reject_unissued_prefixes() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (&[("123456789", &["12-3456789", " 123456789 "])], &[
+            ("must be 9 digits", &["12345678", "123-456789", "12-345678X", "12-34567890"]),
+            ("is not a valid EIN prefix", &["00-1234567", "07-1234567", "971234567"]),
+        ]);
+        check(TaxId::parse, good, bad);
+    }
+
+    #[test]
+    fn person_names_keep_case_and_reject_x12_separators() {
+        let (sixty, sixty_one) = ("a".repeat(60), "a".repeat(61));
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (
+            &[("O'Brien", &[" O'Brien "]), ("de la Cruz", &["de la Cruz"]), (&sixty, &[&sixty])],
+            &[
+                ("must be at most 60 characters", &[&sixty_one]),
+                ("must not contain control characters", &["Ann\u{7}e"]),
+                (X12_SEPARATOR_MESSAGE, &["Smith*Jones", "Smith~", "Smith:Jones", "Smith^Jones"]),
+                ("must contain a letter", &["123", "-"]),
+            ],
+        );
+        check(PersonName::parse, good, bad);
+    }
+
+    #[test]
+    fn sex_parses_letters_and_words_and_serializes_as_a_letter() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (
+            &[("F", &["F", "female"]), ("M", &["m", "MALE"]), ("U", &[" u ", "Unknown"])],
+            &[("must be F, M or U", &["X", "woman"])],
+        );
+        check(Sex::parse, good, bad);
+        assert_eq!(Sex::parse("f"), Ok(Sex::Female));
+    }
+
+    #[test]
+    fn bounded_text_trims_and_enforces_length_and_characters() {
+        #[rustfmt::skip]
+        let (good, bad): (Cases, Cases) = (
+            &[("12 Main St", &["  12 Main St  ", "12 Main St"]), ("Zoë Ln", &["Zoë Ln"])],
+            &[
+                ("must be at most 10 characters", &["12 Main St.", "Suite 1000A"]),
+                ("must not contain control characters", &["Suite\u{0}5"]),
+                (X12_SEPARATOR_MESSAGE, &["Suite ^5", "A*B"]),
+            ],
+        );
+        check(|s| bounded_text(s, 10), good, bad);
+    }
+}

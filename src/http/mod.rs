@@ -1,0 +1,18 @@
+//! HTTP plumbing that knows no domain: shared state, the JSON extractor, extractor error answers,
+//! pagination, versions (ETag / If-Match), request ids and the blocking database call.
+
+mod blocking;
+mod errors;
+mod json;
+mod pagination;
+mod request_id;
+mod state;
+mod version;
+
+pub use blocking::with_conn;
+pub use errors::{configure_extractors, not_found_route};
+pub use json::ApiJson;
+pub use pagination::{Page, PageParams};
+pub use request_id::{PrivacyRootSpan, client_ip, request_id};
+pub use state::AppState;
+pub use version::{ExpectedVersion, with_etag};

@@ -1,0 +1,10 @@
+//! backoffice: the back office of a medical or dental practice and its lab bench.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod directory;
+pub mod error;
+pub mod http;
