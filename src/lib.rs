@@ -3,8 +3,11 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod bootstrap;
+pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod http;

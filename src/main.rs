@@ -1,1 +1,125 @@
-fn main() {}
+//! The `backoffice` command: serve (default), migrate, user and token admin, audit verify.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use backoffice::cli;
+use backoffice::config::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "backoffice",
+    version,
+    about = "Back office of a medical practice and its lab bench"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP service (the default). Migrates the database first.
+    Serve {
+        /// Also load an invented demo practice (providers, location, payers, patients with policies).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Audit trail tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; with --password-stdin the password is read from standard input.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Disable a user and revoke their tokens.
+    Disable { username: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token for a user and print it once.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+    /// Revoke a token by its id.
+    Revoke { token_id: String },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits 1 and names the first broken link.
+    Verify,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("configuration error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => cli::serve(settings, demo),
+        Command::Migrate => cli::migrate(&settings),
+        Command::User(UserCommand::Add {
+            username,
+            role,
+            display_name,
+            password_stdin,
+        }) => cli::user_add(
+            &settings,
+            &username,
+            &role,
+            display_name.as_deref(),
+            password_stdin,
+        ),
+        Command::User(UserCommand::List) => cli::user_list(&settings),
+        Command::User(UserCommand::Disable { username }) => cli::user_disable(&settings, &username),
+        Command::Token(TokenCommand::Create {
+            username,
+            name,
+            days,
+        }) => cli::token_create(&settings, &username, &name, days),
+        Command::Token(TokenCommand::Revoke { token_id }) => {
+            cli::token_revoke(&settings, &token_id)
+        }
+        Command::Audit(AuditCommand::Verify) => cli::audit_verify(&settings),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

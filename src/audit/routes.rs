@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::{AuditEvent, AuditFilter, list_events};
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::http::{AppState, Page, PageParams, with_conn};
+use crate::http::{ApiQuery, AppState, Page, PageParams, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_audit);
@@ -41,7 +41,7 @@ pub struct AuditQuery {
 async fn list_audit(
     _actor: Actor,
     state: web::Data<AppState>,
-    query: web::Query<AuditQuery>,
+    query: ApiQuery<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
     let (page, per_page, offset) = PageParams {

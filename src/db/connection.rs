@@ -16,6 +16,7 @@ pub enum DbConnection {
 }
 
 pub type DbPool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -59,9 +60,10 @@ impl Manager {
                 let mut conn = SqliteConnection::establish(&self.target)?;
                 // WAL lets readers run beside the writer; FULL sync because this is billing data;
                 // busy_timeout makes writers queue instead of failing under contention.
+                // busy_timeout first: switching a new file to WAL needs a lock other connections may hold.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))

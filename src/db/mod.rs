@@ -6,7 +6,9 @@ mod counters;
 pub mod schema;
 mod time;
 
-pub use connection::{Backend, DbConnection, DbPool, Manager, build_pool, write_transaction};
+pub use connection::{
+    Backend, DbConnection, DbPool, Manager, PooledConn, build_pool, write_transaction,
+};
 pub use counters::next_counter;
 pub use time::{from_utc, now, to_utc};
 

@@ -73,9 +73,8 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let inner = error.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data => {
-                let field = if path == "." { String::new() } else { path };
-                let (field, message) = unknown_field(&field, &inner.to_string());
-                AppError::Validation(vec![FieldError::new(field, message)])
+                let path = if path == "." { "" } else { &path };
+                AppError::Validation(vec![field_error(path, &inner.to_string())])
             }
             _ => AppError::BadRequest(format!("body is not valid JSON: {inner}")),
         }
@@ -86,8 +85,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     Ok(value)
 }
 
-/// serde reports unknown and missing fields at the parent's path; name the field itself instead.
-fn unknown_field(path: &str, message: &str) -> (String, String) {
+/// A field error from a serde path and message. serde reports a missing field at its parent's path, and
+/// an unknown field at its own; either way the answer names the field itself.
+pub(super) fn field_error(path: &str, message: &str) -> FieldError {
     let message = strip_position(message);
     for (prefix, reason) in [
         ("unknown field `", "is not a known field"),
@@ -97,20 +97,21 @@ fn unknown_field(path: &str, message: &str) -> (String, String) {
             .strip_prefix(prefix)
             .and_then(|rest| rest.split('`').next())
         {
-            let field = if path.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
-            };
-            return (field, reason.to_owned());
+            return FieldError::new(join_path(path, name), reason);
         }
     }
-    let field = if path.is_empty() {
-        "body".to_owned()
-    } else {
+    let field = if path.is_empty() { "body" } else { path };
+    FieldError::new(field, message)
+}
+
+fn join_path(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else if path == name || path.ends_with(&format!(".{name}")) {
         path.to_owned()
-    };
-    (field, message)
+    } else {
+        format!("{path}.{name}")
+    }
 }
 
 /// serde_json appends " at line X column Y"; the field path already says where.
@@ -166,6 +167,16 @@ mod tests {
         assert_eq!(
             field_of(err),
             ("colour".into(), "is not a known field".into())
+        );
+    }
+
+    #[test]
+    fn nested_unknown_field_is_named_with_its_path() {
+        let err =
+            parse::<Body>(br#"{"name":"a","count":1,"inner":{"zip":"1","x":2}}"#).unwrap_err();
+        assert_eq!(
+            field_of(err),
+            ("inner.x".into(), "is not a known field".into())
         );
     }
 
