@@ -192,7 +192,7 @@ mod tests {
             &b"{"[..],
             b"not json",
             b"{\"name\":\"\xff\xfe\",\"count\":1}",
-            b"{} trailing",
+            br#"{"name":"a","count":1} trailing"#,
         ] {
             assert!(
                 matches!(parse::<Body>(body), Err(AppError::BadRequest(_))),
