@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, get, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
@@ -26,13 +27,17 @@ use crate::{audit, auth, directory};
         auth::routes::disable_user, auth::routes::create_token, auth::routes::revoke_token,
         audit::routes::list_audit,
     ),
-    nest(
-        (path = "/", api = directory::DirectoryApi),
-    ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// The whole document: the core routes plus every domain's.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(directory::DirectoryApi::openapi());
+    doc
+}
 
 struct BearerAuth;
 
@@ -62,8 +67,9 @@ pub fn serve(listener: TcpListener, pool: DbPool, settings: Settings) -> std::io
         settings: Arc::new(settings),
     });
     let mut server = HttpServer::new(move || {
+        // The last `wrap` runs first: request id and log line, then the x-request-id header, then auth.
         App::new()
-            .wrap(TracingLogger::<PrivacyRootSpan>::new())
+            .wrap(from_fn(auth::authorize))
             .wrap_fn(|req, srv| {
                 use actix_web::HttpMessage;
                 use actix_web::dev::Service;
@@ -79,6 +85,7 @@ pub fn serve(listener: TcpListener, pool: DbPool, settings: Settings) -> std::io
                     Ok(response)
                 }
             })
+            .wrap(TracingLogger::<PrivacyRootSpan>::new())
             .app_data(state.clone())
             .configure(configure_extractors)
             .configure(routes)
@@ -115,5 +122,5 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
 #[utoipa::path(tag = "health", responses((status = 200, description = "the OpenAPI 3 document")))]
 #[get("/openapi.json")]
 async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(openapi())
 }

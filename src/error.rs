@@ -34,6 +34,8 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("no route: {0}")]
     NoRoute(String),
+    #[error("method {0} not allowed")]
+    MethodNotAllowed(String),
     #[error("conflict: {detail}")]
     Conflict { code: &'static str, detail: String },
     #[error("stale version")]
@@ -92,6 +94,7 @@ impl AppError {
             AppError::BadRequest(_) => "malformed_request",
             AppError::NotFound(_) => "not_found",
             AppError::NoRoute(_) => "route_not_found",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Conflict { code, .. } => code,
             AppError::PreconditionFailed => "stale_version",
             AppError::PreconditionRequired => "version_required",
@@ -114,6 +117,9 @@ impl AppError {
             AppError::BadRequest(detail) => detail.clone(),
             AppError::NotFound(what) => format!("{what} not found"),
             AppError::NoRoute(route) => format!("no route for {route}"),
+            AppError::MethodNotAllowed(method) => {
+                format!("{method} is not allowed on this resource")
+            }
             AppError::Conflict { detail, .. } => detail.clone(),
             AppError::PreconditionFailed => {
                 "the resource changed since you read it; fetch it again and retry".into()
@@ -159,6 +165,7 @@ impl ResponseError for AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) | AppError::NoRoute(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,

@@ -1,15 +1,17 @@
-//! `Actor`: the authenticated caller of a route, checked against the route table. A handler that takes an
-//! `Actor` cannot run for an unauthenticated caller (401) or a role the table does not allow (403).
+//! Authorization happens in a middleware, before any extractor reads the body: an unauthenticated or
+//! unauthorized caller learns nothing from validation errors. The middleware looks the matched route up in
+//! the role table, checks the bearer token, and leaves the `Actor` in the request for the handler.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::future::{Ready, ready};
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::model::Role;
-use super::policy::{Access, rule_for};
+use super::policy::{Access, ROUTES, rule_for};
 use super::secrets::{TOKEN_PREFIX, token_hash};
 use super::store::session_for_token;
 use crate::audit::AuditActor;
@@ -36,47 +38,54 @@ impl Actor {
     }
 }
 
-impl FromRequest for Actor {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let access = access_for(req);
-        let token = bearer_token(req);
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let request_id = request_id(req);
-        Box::pin(async move {
-            let access = access?;
-            let token = token.ok_or(AppError::Unauthenticated)?;
-            let state = state.ok_or_else(|| AppError::internal("application state missing"))?;
-            let hash = token_hash(&token);
-            let session = with_conn(&state.pool, move |conn| Ok(session_for_token(conn, &hash)?))
-                .await?
-                .ok_or(AppError::Unauthenticated)?;
-            if !access.allows(session.user.role) {
-                return Err(AppError::Forbidden);
-            }
-            Ok(Actor {
-                user_id: session.user.id,
-                username: session.user.username,
-                role: session.user.role,
-                token_id: session.token_id,
-                request_id,
-            })
-        })
+/// The middleware: 401 without a valid token, 403 for a role the table does not allow.
+pub async fn authorize(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(actor) = check(req.request()).await? {
+        req.extensions_mut().insert(actor);
     }
+    next.call(req).await
 }
 
-/// The table's rule for the matched route. A route without one is refused: the table is the authority.
-fn access_for(req: &HttpRequest) -> Result<Access, AppError> {
-    let pattern = req.match_pattern().unwrap_or_default();
-    match rule_for(req.method(), &pattern) {
-        Some(rule) => Ok(rule.access),
+/// `Ok(None)` for public routes and for paths no route matches (the default service answers 404).
+async fn check(req: &HttpRequest) -> Result<Option<Actor>, AppError> {
+    let Some(pattern) = req.match_pattern() else {
+        return Ok(None);
+    };
+    let access = match rule_for(req.method(), &pattern) {
+        Some(rule) => rule.access,
+        None if ROUTES.iter().any(|r| r.path == pattern) => {
+            return Err(AppError::MethodNotAllowed(req.method().to_string()));
+        }
         None => {
             tracing::error!(method = %req.method(), %pattern, "route missing from the role table");
-            Err(AppError::Forbidden)
+            return Err(AppError::Forbidden);
         }
+    };
+    if access == Access::Public {
+        return Ok(None);
     }
+    let token = bearer_token(req).ok_or(AppError::Unauthenticated)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("application state missing"))?;
+    let hash = token_hash(&token);
+    let session = with_conn(&state.pool, move |conn| Ok(session_for_token(conn, &hash)?))
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !access.allows(session.user.role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Some(Actor {
+        user_id: session.user.id,
+        username: session.user.username,
+        role: session.user.role,
+        token_id: session.token_id,
+        request_id: request_id(req),
+    }))
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {
@@ -85,4 +94,19 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && token.starts_with(TOKEN_PREFIX))
         .then(|| token.to_owned())
+}
+
+/// The handler's view of the caller the middleware authorized.
+impl FromRequest for Actor {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Actor>()
+                .cloned()
+                .ok_or(AppError::Unauthenticated),
+        )
+    }
 }

@@ -10,7 +10,7 @@ pub mod store;
 use chrono::{DateTime, Utc};
 use diesel::QueryResult;
 
-pub use extract::Actor;
+pub use extract::{Actor, authorize};
 pub use model::{Role, Username, check_new_password};
 pub use secrets::{hash_password, verify_password};
 pub use store::{TokenInfo, User};

@@ -1,0 +1,277 @@
+//! `spawn_app`: the real server on port 0 over a fresh database — a new SQLite file, or a new PostgreSQL
+//! database when `BACKOFFICE_TEST_POSTGRES_URL` names a server. With `BACKOFFICE_REQUIRE_POSTGRES=1` (CI)
+//! a PostgreSQL test without that server fails instead of skipping.
+
+use std::net::TcpListener;
+
+use backoffice::config::Settings;
+use backoffice::db::{DbConnection, Manager};
+use diesel::connection::SimpleConnection;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    /// The first administrator's token, as printed on first start.
+    pub admin_token: String,
+    pub database_url: String,
+    cleanup: Option<Cleanup>,
+}
+
+enum Cleanup {
+    SqliteFile(std::path::PathBuf),
+    PostgresDatabase { admin_url: String, name: String },
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        match self.cleanup.take() {
+            Some(Cleanup::SqliteFile(path)) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Some(Cleanup::PostgresDatabase { admin_url, name }) => {
+                if let Ok(mut conn) = Manager::new(&admin_url).establish() {
+                    let _ =
+                        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// The PostgreSQL server for tests, or `None` to skip (never in CI: there it must be set).
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("BACKOFFICE_TEST_POSTGRES_URL") {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            let required = std::env::var("BACKOFFICE_REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "BACKOFFICE_REQUIRE_POSTGRES=1 but BACKOFFICE_TEST_POSTGRES_URL is not set"
+            );
+            None
+        }
+    }
+}
+
+/// A URL for `database` on the same server as `admin_url`.
+fn with_database(admin_url: &str, database: &str) -> String {
+    let mut url = url::Url::parse(admin_url).expect("BACKOFFICE_TEST_POSTGRES_URL is a URL");
+    url.set_path(&format!("/{database}"));
+    url.to_string()
+}
+
+fn fresh_database(backend: Backend) -> Option<(String, Cleanup)> {
+    let id = uuid::Uuid::now_v7().simple().to_string();
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join("backoffice-tests");
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join(format!("{id}.db"));
+            Some((path.display().to_string(), Cleanup::SqliteFile(path)))
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url()?;
+            let name = format!("bo_test_{id}");
+            let mut conn = Manager::new(&admin_url)
+                .establish()
+                .expect("connect to BACKOFFICE_TEST_POSTGRES_URL");
+            conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create test database");
+            Some((
+                with_database(&admin_url, &name),
+                Cleanup::PostgresDatabase { admin_url, name },
+            ))
+        }
+    }
+}
+
+/// Starts the service on a fresh database; `None` only for PostgreSQL when no server is configured.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
+    let (database_url, cleanup) = fresh_database(backend)?;
+    let mut settings = Settings {
+        database_url: database_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        workers: Some(2),
+        pool_size: Some(4),
+        ..Settings::default()
+    };
+    adjust(&mut settings);
+    let pool =
+        backoffice::cli::open_database(&settings).expect("open and migrate the test database");
+    let admin_token = {
+        let mut conn = pool.get().expect("connection");
+        backoffice::bootstrap::ensure_first_admin(&mut conn)
+            .expect("bootstrap")
+            .expect("a fresh database gets a first admin")
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let port = listener.local_addr().unwrap().port();
+    let server = backoffice::app::serve(listener, pool, settings).expect("start server");
+    tokio::spawn(server);
+    Some(TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        admin_token,
+        database_url,
+        cleanup: Some(cleanup),
+    })
+}
+
+/// Declares one test that runs on SQLite, and on PostgreSQL when configured.
+#[macro_export]
+macro_rules! api_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::helpers::TestApp) $body
+
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.unwrap();
+                run(app).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                    run(app).await;
+                }
+            }
+        }
+    };
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        match token {
+            Some(token) => builder.bearer_auth(token),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::POST, path, Some(token))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn put(
+        &self,
+        path: &str,
+        token: &str,
+        body: &Value,
+        if_match: Option<i64>,
+    ) -> Response {
+        let mut builder = self.request(Method::PUT, path, Some(token)).json(body);
+        if let Some(version) = if_match {
+            builder = builder.header("If-Match", format!("\"{version}\""));
+        }
+        builder.send().await.expect("request")
+    }
+
+    /// A direct database connection, for tampering tests and assertions on stored rows.
+    pub fn db(&self) -> DbConnection {
+        Manager::new(&self.database_url)
+            .establish()
+            .expect("connect to the test database")
+    }
+
+    /// Creates a user with `role` through the API and returns a token for it.
+    pub async fn token_for(&self, role: &str) -> String {
+        let username = format!(
+            "{role}-{}",
+            &uuid::Uuid::now_v7().simple().to_string()[20..]
+        );
+        let user = self
+            .post(
+                "/users",
+                &self.admin_token,
+                &json!({"username": username, "display_name": role, "role": role}),
+            )
+            .await;
+        let user = expect_status(user, StatusCode::CREATED).await;
+        let id = user["id"].as_str().unwrap();
+        let created = self
+            .post(
+                &format!("/users/{id}/tokens"),
+                &self.admin_token,
+                &json!({"name": "test"}),
+            )
+            .await;
+        expect_status(created, StatusCode::CREATED).await["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+/// Asserts the status and returns the JSON body (Null when empty).
+pub async fn expect_status(response: Response, status: StatusCode) -> Value {
+    let actual = response.status();
+    let text = response.text().await.expect("body");
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).expect("JSON body")
+    }
+}
+
+/// Asserts a problem+json answer with this status and returns it.
+pub async fn expect_problem(response: Response, status: StatusCode) -> Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap_or("").to_owned())
+        .unwrap_or_default();
+    let body = expect_status(response, status).await;
+    assert_eq!(content_type, "application/problem+json", "body: {body}");
+    assert_eq!(body["status"], status.as_u16());
+    body
+}
+
+/// The fields a 422 names.
+pub fn invalid_fields(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}

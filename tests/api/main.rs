@@ -1,0 +1,12 @@
+//! Black-box tests over real HTTP. Each test runs on SQLite, and again on PostgreSQL when
+//! `BACKOFFICE_TEST_POSTGRES_URL` is set (see helpers.rs).
+
+mod helpers;
+
+mod audit;
+mod auth;
+mod health;
+mod migrations;
+mod providers;
+mod robustness;
+mod roles;
