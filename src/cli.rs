@@ -33,6 +33,22 @@ pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
     Ok(pool)
 }
 
+/// Applies pending migrations under the start-up lock (several instances may start at once).
+fn migrate_exclusively(conn: &mut DbConnection) -> Result<usize, String> {
+    db::exclusively(conn, |conn| {
+        db::run_migrations(conn).map_err(MigrateError::Failed)
+    })
+    .map_err(|e| e.to_string())
+}
+
+#[derive(Debug, thiserror::Error)]
+enum MigrateError {
+    #[error("migration failed: {0}")]
+    Failed(Box<dyn std::error::Error + Send + Sync>),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
 /// One migrated connection for a CLI command (it keeps its pool alive).
 fn connection(settings: &Settings) -> Result<PooledConn, String> {
     open_database(settings)?.get().map_err(|e| e.to_string())
@@ -87,7 +103,7 @@ fn print_first_token(token: &str) {
 pub fn migrate(settings: &Settings) -> CliResult {
     let pool = db::build_pool(&settings.database_url, Some(1)).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let applied = db::run_migrations(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+    let applied = migrate_exclusively(&mut conn)?;
     println!("{applied} migration(s) applied");
     Ok(ExitCode::SUCCESS)
 }

@@ -61,3 +61,25 @@ pub fn like_prefix(text: &str) -> String {
     pattern.push('%');
     pattern
 }
+
+/// An arbitrary key for PostgreSQL's advisory lock around start-up work.
+const STARTUP_LOCK_KEY: i64 = 0x6261_636b_6f66_6669; // "backoffi"
+
+/// Runs `f` holding a PostgreSQL session advisory lock, so several instances starting at once migrate
+/// and bootstrap one after another. SQLite needs nothing: its writers are serialised by the file lock.
+pub fn exclusively<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::RunQueryDsl;
+    if matches!(conn, DbConnection::Sqlite(_)) {
+        return f(conn);
+    }
+    diesel::sql_query(format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})")).execute(conn)?;
+    let result = f(conn);
+    diesel::sql_query(format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})")).execute(conn)?;
+    result
+}
