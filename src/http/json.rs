@@ -67,6 +67,9 @@ async fn read_limited(payload: &mut Payload, limit: usize) -> Result<web::BytesM
 
 /// Deserialises, naming the failing field (`address.zip`, `items[2].code`) on a type or value error.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // Syntax first (trailing garbage included), so a broken body is 400 even when a field is also wrong.
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map_err(|e| AppError::BadRequest(format!("body is not valid JSON: {e}")))?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -86,7 +89,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     Ok(value)
 }
 
-/// serde reports unknown and missing fields at the parent's path; name the field itself instead.
+/// serde reports a missing field at the parent's path; name the field itself instead.
 fn unknown_field(path: &str, message: &str) -> (String, String) {
     let message = strip_position(message);
     for (prefix, reason) in [
@@ -97,10 +100,12 @@ fn unknown_field(path: &str, message: &str) -> (String, String) {
             .strip_prefix(prefix)
             .and_then(|rest| rest.split('`').next())
         {
-            let field = if path.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{path}.{name}")
+            // serde_path_to_error already ends an unknown field's path with its name; a missing one's not.
+            let named = path == name || path.ends_with(&format!(".{name}"));
+            let field = match (path.is_empty(), named) {
+                (true, _) => name.to_owned(),
+                (false, true) => path.to_owned(),
+                (false, false) => format!("{path}.{name}"),
             };
             return (field, reason.to_owned());
         }
@@ -167,6 +172,15 @@ mod tests {
             field_of(err),
             ("colour".into(), "is not a known field".into())
         );
+    }
+
+    #[test]
+    fn nested_unknown_and_missing_fields_are_named_with_their_path() {
+        let unknown = br#"{"name":"a","count":1,"inner":{"zip":"1","colour":1}}"#;
+        let err = parse::<Body>(unknown).unwrap_err();
+        assert_eq!(field_of(err).0, "inner.colour");
+        let err = parse::<Body>(br#"{"name":"a","count":1,"inner":{}}"#).unwrap_err();
+        assert_eq!(field_of(err).0, "inner.zip");
     }
 
     #[test]
