@@ -26,11 +26,8 @@ use crate::{audit, auth, directory};
         auth::routes::disable_user, auth::routes::create_token, auth::routes::revoke_token,
         audit::routes::list_audit,
     ),
-    nest(
-        (path = "/", api = directory::DirectoryApi),
-    ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &DomainApis),
 )]
 pub struct ApiDoc;
 
@@ -43,6 +40,15 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// Merges each domain's document at the root (utoipa's `nest` under "/" would give `//providers`).
+struct DomainApis;
+
+impl utoipa::Modify for DomainApis {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.merge(directory::DirectoryApi::openapi());
     }
 }
 
