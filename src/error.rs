@@ -32,6 +32,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A singleton resource (the practice settings) not saved yet: 404 `not_found` with this detail.
+    #[error("{0}")]
+    NotSet(&'static str),
     #[error("no route: {0}")]
     NoRoute(String),
     #[error("method {0} not allowed")]
@@ -92,7 +95,7 @@ impl AppError {
         match self {
             AppError::Validation(_) => "validation_failed",
             AppError::BadRequest(_) => "malformed_request",
-            AppError::NotFound(_) => "not_found",
+            AppError::NotFound(_) | AppError::NotSet(_) => "not_found",
             AppError::NoRoute(_) => "route_not_found",
             AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Conflict { code, .. } => code,
@@ -116,6 +119,7 @@ impl AppError {
             }
             AppError::BadRequest(detail) => detail.clone(),
             AppError::NotFound(what) => format!("{what} not found"),
+            AppError::NotSet(detail) => (*detail).to_owned(),
             AppError::NoRoute(route) => format!("no route for {route}"),
             AppError::MethodNotAllowed(method) => {
                 format!("{method} is not allowed on this resource")
@@ -164,7 +168,9 @@ impl ResponseError for AppError {
         match self {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::NotFound(_) | AppError::NoRoute(_) => StatusCode::NOT_FOUND,
+            AppError::NotFound(_) | AppError::NotSet(_) | AppError::NoRoute(_) => {
+                StatusCode::NOT_FOUND
+            }
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,

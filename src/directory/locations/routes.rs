@@ -1,0 +1,170 @@
+//! `/locations`: create, read, list, replace (versioned), deactivate.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::{Location, LocationInput, ValidLocation};
+use super::store::{self, LocationFilter};
+use crate::audit::{self, Audit};
+use crate::auth::Actor;
+use crate::db::write_transaction;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{ApiJson, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_locations)
+        .service(create_location)
+        .service(get_location)
+        .service(replace_location)
+        .service(deactivate_location);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LocationQuery {
+    pub active: Option<bool>,
+    /// Prefix of the name, any case.
+    pub name: Option<String>,
+    /// CMS place of service code, e.g. 11.
+    pub place_of_service: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Locations, by name.
+#[utoipa::path(tag = "locations", params(LocationQuery),
+    responses((status = 200, body = Page<Location>), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/locations")]
+async fn list_locations(
+    _actor: Actor,
+    state: web::Data<AppState>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.into_inner();
+    let (page, per_page, offset) = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
+    let filter = LocationFilter {
+        active: q.active,
+        name: q.name,
+        place_of_service: q.place_of_service,
+    };
+    let (items, total) = with_conn(&state.pool, move |conn| {
+        Ok(store::list(conn, &filter, per_page, offset)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Adds a location.
+#[utoipa::path(tag = "locations", request_body = LocationInput,
+    responses((status = 201, body = Location), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/locations")]
+async fn create_location(
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: ApiJson<LocationInput>,
+) -> AppResult<HttpResponse> {
+    let valid = ValidLocation::try_from(&body.0)?;
+    let location = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let location = store::insert(conn, &valid)?;
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("create", "location", &location.id),
+            )?;
+            Ok(location)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            format!("\"{}\"", location.version),
+        ))
+        .json(location))
+}
+
+/// One location, with its version as ETag.
+#[utoipa::path(tag = "locations", params(("location_id" = String, Path)),
+    responses((status = 200, body = Location), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/locations/{location_id}")]
+async fn get_location(
+    _actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let location = with_conn(&state.pool, move |conn| {
+        store::find(conn, &id)?.ok_or(AppError::NotFound("location"))
+    })
+    .await?;
+    Ok(with_etag(location.version, &location))
+}
+
+/// Replaces a location's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.
+#[utoipa::path(tag = "locations", params(("location_id" = String, Path)), request_body = LocationInput,
+    responses((status = 200, body = Location), (status = 404, body = Problem), (status = 412, body = Problem),
+              (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+#[put("/locations/{location_id}")]
+async fn replace_location(
+    actor: Actor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<LocationInput>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let expected = ExpectedVersion::from_request(&req, body.0.version)?;
+    let valid = ValidLocation::try_from(&body.0)?;
+    let location = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            store::update(conn, &id, expected.0, &valid)?.into_result("location")?;
+            audit::record(conn, &actor.audit(), Audit::new("update", "location", &id))?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("location"))
+        })
+    })
+    .await?;
+    Ok(with_etag(location.version, &location))
+}
+
+/// Deactivates a location: kept for the encounters and claims that name it, offered no more.
+#[utoipa::path(tag = "locations", params(("location_id" = String, Path)),
+    responses((status = 200, body = Location), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/locations/{location_id}/deactivate")]
+async fn deactivate_location(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let location = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if !store::deactivate(conn, &id)? {
+                return Err(AppError::NotFound("location"));
+            }
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("deactivate", "location", &id),
+            )?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("location"))
+        })
+    })
+    .await?;
+    Ok(with_etag(location.version, &location))
+}

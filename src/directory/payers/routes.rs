@@ -1,0 +1,167 @@
+//! `/payers`: create, read, list, replace (versioned), deactivate.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::{Payer, PayerInput, ValidPayer};
+use super::store::{self, PayerFilter};
+use crate::audit::{self, Audit};
+use crate::auth::Actor;
+use crate::db::write_transaction;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{ApiJson, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_payers)
+        .service(create_payer)
+        .service(get_payer)
+        .service(replace_payer)
+        .service(deactivate_payer);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PayerQuery {
+    pub active: Option<bool>,
+    /// Prefix of the name, any case.
+    pub name: Option<String>,
+    /// Exact electronic payer id (X12 NM109), any case.
+    pub payer_id: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Payers, by name.
+#[utoipa::path(tag = "payers", params(PayerQuery),
+    responses((status = 200, body = Page<Payer>), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/payers")]
+async fn list_payers(
+    _actor: Actor,
+    state: web::Data<AppState>,
+    query: web::Query<PayerQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.into_inner();
+    let (page, per_page, offset) = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
+    let filter = PayerFilter {
+        active: q.active,
+        name: q.name,
+        payer_id: q.payer_id,
+    };
+    let (items, total) = with_conn(&state.pool, move |conn| {
+        Ok(store::list(conn, &filter, per_page, offset)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Adds a payer. Electronic payer ids need not be unique: one clearinghouse id can serve several plans.
+#[utoipa::path(tag = "payers", request_body = PayerInput,
+    responses((status = 201, body = Payer), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/payers")]
+async fn create_payer(
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: ApiJson<PayerInput>,
+) -> AppResult<HttpResponse> {
+    let valid = ValidPayer::try_from(&body.0)?;
+    let payer = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let payer = store::insert(conn, &valid)?;
+            audit::record(
+                conn,
+                &actor.audit(),
+                Audit::new("create", "payer", &payer.id),
+            )?;
+            Ok(payer)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            format!("\"{}\"", payer.version),
+        ))
+        .json(payer))
+}
+
+/// One payer, with its version as ETag.
+/// The path's `payer_id` is the payer's row id, not its electronic payer id.
+#[utoipa::path(tag = "payers", params(("payer_id" = String, Path)),
+    responses((status = 200, body = Payer), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/payers/{payer_id}")]
+async fn get_payer(
+    _actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let payer = with_conn(&state.pool, move |conn| {
+        store::find(conn, &id)?.ok_or(AppError::NotFound("payer"))
+    })
+    .await?;
+    Ok(with_etag(payer.version, &payer))
+}
+
+/// Replaces a payer's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.
+#[utoipa::path(tag = "payers", params(("payer_id" = String, Path)), request_body = PayerInput,
+    responses((status = 200, body = Payer), (status = 404, body = Problem), (status = 412, body = Problem),
+              (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+#[put("/payers/{payer_id}")]
+async fn replace_payer(
+    actor: Actor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<PayerInput>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let expected = ExpectedVersion::from_request(&req, body.0.version)?;
+    let valid = ValidPayer::try_from(&body.0)?;
+    let payer = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            store::update(conn, &id, expected.0, &valid)?.into_result("payer")?;
+            audit::record(conn, &actor.audit(), Audit::new("update", "payer", &id))?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("payer"))
+        })
+    })
+    .await?;
+    Ok(with_etag(payer.version, &payer))
+}
+
+/// Deactivates a payer: kept for the policies and claims that name it, offered no more.
+#[utoipa::path(tag = "payers", params(("payer_id" = String, Path)),
+    responses((status = 200, body = Payer), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/payers/{payer_id}/deactivate")]
+async fn deactivate_payer(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let payer = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if !store::deactivate(conn, &id)? {
+                return Err(AppError::NotFound("payer"));
+            }
+            audit::record(conn, &actor.audit(), Audit::new("deactivate", "payer", &id))?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("payer"))
+        })
+    })
+    .await?;
+    Ok(with_etag(payer.version, &payer))
+}
