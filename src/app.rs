@@ -26,13 +26,19 @@ use crate::{audit, auth, directory};
         auth::routes::disable_user, auth::routes::create_token, auth::routes::revoke_token,
         audit::routes::list_audit,
     ),
-    nest(
-        (path = "/", api = directory::DirectoryApi),
-    ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &DomainApis),
 )]
 pub struct ApiDoc;
+
+/// Merges each domain's document (its paths are already absolute; `nest` with `/` doubled the slash).
+struct DomainApis;
+
+impl utoipa::Modify for DomainApis {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi.merge(directory::DirectoryApi::openapi());
+    }
+}
 
 struct BearerAuth;
 

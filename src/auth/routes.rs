@@ -183,10 +183,10 @@ impl TryFrom<CreateUserRequest> for ValidUser {
         let role = Role::parse(&body.role)
             .map_err(|m| errors.push(FieldError::new("role", m)))
             .ok();
-        if let Some(password) = &body.password {
-            if let Err(m) = check_new_password(password) {
-                errors.push(FieldError::new("password", m));
-            }
+        if let Some(password) = &body.password
+            && let Err(m) = check_new_password(password)
+        {
+            errors.push(FieldError::new("password", m));
         }
         match (username, role) {
             (Some(username), Some(role)) if errors.is_empty() => Ok(ValidUser {

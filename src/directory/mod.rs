@@ -2,6 +2,8 @@
 //! insurance policies.
 
 pub mod address;
+pub mod patients;
+pub mod policies;
 pub mod providers;
 pub mod values;
 
@@ -16,6 +18,16 @@ use utoipa::OpenApi;
         providers::routes::get_provider,
         providers::routes::replace_provider,
         providers::routes::deactivate_provider,
+        patients::routes::list_patients,
+        patients::routes::create_patient,
+        patients::routes::get_patient,
+        patients::routes::replace_patient,
+        patients::routes::deactivate_patient,
+        policies::routes::list_policies,
+        policies::routes::create_policy,
+        policies::routes::get_policy,
+        policies::routes::replace_policy,
+        policies::routes::deactivate_policy,
     ),
     components(schemas(address::AddressJson))
 )]
@@ -23,4 +35,6 @@ pub struct DirectoryApi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     providers::routes::configure(cfg);
+    patients::routes::configure(cfg);
+    policies::routes::configure(cfg);
 }

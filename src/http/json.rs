@@ -67,6 +67,9 @@ async fn read_limited(payload: &mut Payload, limit: usize) -> Result<web::BytesM
 
 /// Deserialises, naming the failing field (`address.zip`, `items[2].code`) on a type or value error.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // Syntax first (trailing characters included), so malformed JSON is 400 whatever its shape.
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map_err(|e| AppError::BadRequest(format!("body is not valid JSON: {e}")))?;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -97,8 +100,13 @@ fn unknown_field(path: &str, message: &str) -> (String, String) {
             .strip_prefix(prefix)
             .and_then(|rest| rest.split('`').next())
         {
+            // serde_path_to_error already ends the path with an unknown field's name.
+            let named = prefix.starts_with("unknown")
+                && (path == name || path.ends_with(&format!(".{name}")));
             let field = if path.is_empty() {
                 name.to_owned()
+            } else if named {
+                path.to_owned()
             } else {
                 format!("{path}.{name}")
             };
@@ -167,6 +175,13 @@ mod tests {
             field_of(err),
             ("colour".into(), "is not a known field".into())
         );
+    }
+
+    #[test]
+    fn nested_unknown_field_is_named_with_its_path() {
+        let err = parse::<Body>(br#"{"name":"a","count":1,"inner":{"zip":"1","colour":1}}"#);
+        let expected = ("inner.colour".into(), "is not a known field".into());
+        assert_eq!(field_of(err.unwrap_err()), expected);
     }
 
     #[test]
