@@ -2,12 +2,14 @@
 //! insurance policies.
 
 pub mod address;
+pub mod locations;
+pub mod patients;
+pub mod payers;
+pub mod policies;
+pub mod practice;
 pub mod providers;
 pub mod values;
 
-pub mod locations;
-pub mod payers;
-pub mod practice;
 #[cfg(test)]
 mod testing;
 
@@ -34,6 +36,16 @@ use utoipa::OpenApi;
         payers::routes::get_payer,
         payers::routes::replace_payer,
         payers::routes::deactivate_payer,
+        patients::routes::list_patients,
+        patients::routes::create_patient,
+        patients::routes::get_patient,
+        patients::routes::replace_patient,
+        patients::routes::deactivate_patient,
+        policies::routes::list_policies,
+        policies::routes::create_policy,
+        policies::routes::get_policy,
+        policies::routes::replace_policy,
+        policies::routes::deactivate_policy,
     ),
     components(schemas(address::AddressJson))
 )]
@@ -44,4 +56,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     practice::routes::configure(cfg);
     locations::routes::configure(cfg);
     payers::routes::configure(cfg);
+    patients::routes::configure(cfg);
+    policies::routes::configure(cfg);
 }

@@ -1,0 +1,199 @@
+//! `/patients`: register, read, search, replace (versioned), deactivate. Reads are audited like writes.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::{Patient, PatientInput, ValidPatient, parse_date};
+use super::store::{self, PatientFilter};
+use crate::audit::{self, Audit};
+use crate::auth::Actor;
+use crate::db::write_transaction;
+use crate::error::{AppError, AppResult, Problem};
+use crate::http::{ApiJson, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(list_patients)
+        .service(create_patient)
+        .service(get_patient)
+        .service(replace_patient)
+        .service(deactivate_patient);
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PatientQuery {
+    /// Words separated by spaces or commas; each must start the last or first name (any case).
+    pub name: Option<String>,
+    /// Prefix of the last name, any case.
+    pub last_name: Option<String>,
+    /// Prefix of the first name, any case.
+    pub first_name: Option<String>,
+    /// Exact MRN, any case.
+    pub mrn: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    pub active: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+impl PatientQuery {
+    fn filter(self) -> AppResult<PatientFilter> {
+        let date_of_birth = match self.date_of_birth.as_deref() {
+            None => None,
+            Some(text) => {
+                Some(parse_date(text).map_err(|m| AppError::invalid("date_of_birth", m))?)
+            }
+        };
+        Ok(PatientFilter {
+            name: self.name,
+            last_name: self.last_name,
+            first_name: self.first_name,
+            mrn: self.mrn,
+            date_of_birth,
+            active: self.active,
+        })
+    }
+}
+
+/// Searches patients, by last name, first name and id. Each patient returned is audited as accessed.
+#[utoipa::path(tag = "patients", params(PatientQuery),
+    responses((status = 200, body = Page<Patient>), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/patients")]
+async fn list_patients(
+    actor: Actor,
+    state: web::Data<AppState>,
+    query: web::Query<PatientQuery>,
+) -> AppResult<HttpResponse> {
+    let q = query.into_inner();
+    let (page, per_page, offset) = PageParams {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .resolve()?;
+    let filter = q.filter()?;
+    let (items, total) = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let (items, total) = store::list(conn, &filter, per_page, offset)?;
+            for p in &items {
+                let event = Audit::new("search", "patient", &p.id).patient(&p.id);
+                audit::record(conn, &actor.audit(), event)?;
+            }
+            Ok((items, total))
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// Registers a patient and assigns the next MRN.
+#[utoipa::path(tag = "patients", request_body = PatientInput,
+    responses((status = 201, body = Patient), (status = 422, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/patients")]
+async fn create_patient(
+    actor: Actor,
+    state: web::Data<AppState>,
+    body: ApiJson<PatientInput>,
+) -> AppResult<HttpResponse> {
+    let valid = ValidPatient::try_from(&body.0)?;
+    let prefix = state.settings.mrn_prefix.clone();
+    let patient = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let patient = store::insert(conn, &prefix, &valid)?;
+            let event = Audit::new("create", "patient", &patient.id).patient(&patient.id);
+            audit::record(conn, &actor.audit(), event)?;
+            Ok(patient)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            actix_web::http::header::ETAG,
+            format!("\"{}\"", patient.version),
+        ))
+        .json(patient))
+}
+
+/// One patient, with its version as ETag. Audited as a read.
+#[utoipa::path(tag = "patients", params(("patient_id" = String, Path)),
+    responses((status = 200, body = Patient), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[get("/patients/{patient_id}")]
+async fn get_patient(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let patient = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            let patient = store::find(conn, &id)?.ok_or(AppError::NotFound("patient"))?;
+            let event = Audit::new("read", "patient", &id).patient(&id);
+            audit::record(conn, &actor.audit(), event)?;
+            Ok(patient)
+        })
+    })
+    .await?;
+    Ok(with_etag(patient.version, &patient))
+}
+
+/// Replaces a patient's fields (the MRN stays). Send the version read as `If-Match` (or `version`).
+#[utoipa::path(tag = "patients", params(("patient_id" = String, Path)), request_body = PatientInput,
+    responses((status = 200, body = Patient), (status = 404, body = Problem), (status = 412, body = Problem),
+              (status = 422, body = Problem), (status = 428, body = Problem)),
+    security(("bearer" = [])))]
+#[put("/patients/{patient_id}")]
+async fn replace_patient(
+    actor: Actor,
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: ApiJson<PatientInput>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let expected = ExpectedVersion::from_request(&req, body.0.version)?;
+    let valid = ValidPatient::try_from(&body.0)?;
+    let patient = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            store::update(conn, &id, expected.0, &valid)?.into_result("patient")?;
+            let event = Audit::new("update", "patient", &id).patient(&id);
+            audit::record(conn, &actor.audit(), event)?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("patient"))
+        })
+    })
+    .await?;
+    Ok(with_etag(patient.version, &patient))
+}
+
+/// Deactivates a patient: kept for the records and audit events that name it.
+#[utoipa::path(tag = "patients", params(("patient_id" = String, Path)),
+    responses((status = 200, body = Patient), (status = 404, body = Problem)),
+    security(("bearer" = [])))]
+#[post("/patients/{patient_id}/deactivate")]
+async fn deactivate_patient(
+    actor: Actor,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path.into_inner();
+    let patient = with_conn(&state.pool, move |conn| {
+        write_transaction(conn, |conn| {
+            if !store::deactivate(conn, &id)? {
+                return Err(AppError::NotFound("patient"));
+            }
+            let event = Audit::new("deactivate", "patient", &id).patient(&id);
+            audit::record(conn, &actor.audit(), event)?;
+            store::find(conn, &id)?.ok_or(AppError::NotFound("patient"))
+        })
+    })
+    .await?;
+    Ok(with_etag(patient.version, &patient))
+}
