@@ -10,7 +10,9 @@ use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag};
+use crate::http::{
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_patients)
@@ -65,7 +67,7 @@ impl PatientQuery {
 async fn list_patients(
     actor: Actor,
     state: web::Data<AppState>,
-    query: web::Query<PatientQuery>,
+    query: ApiQuery<PatientQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
     let (page, per_page, offset) = PageParams {

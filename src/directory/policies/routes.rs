@@ -12,7 +12,9 @@ use crate::auth::Actor;
 use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag};
+use crate::http::{
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag,
+};
 
 const RESOURCE: &str = "insurance_policy";
 
@@ -93,7 +95,7 @@ async fn list_policies(
     actor: Actor,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    query: web::Query<PolicyQuery>,
+    query: ApiQuery<PolicyQuery>,
 ) -> AppResult<HttpResponse> {
     let patient_id = path.into_inner();
     let q = query.into_inner();
