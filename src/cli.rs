@@ -74,7 +74,8 @@ pub fn serve(settings: Settings, demo: bool) -> CliResult {
             print_first_token(&token);
         }
         if demo {
-            let loaded = crate::demo::load(&mut conn).map_err(|e| e.to_string())?;
+            let loaded =
+                crate::demo::load(&mut conn, &settings.mrn_prefix).map_err(|e| e.to_string())?;
             println!("{loaded}");
         }
     }

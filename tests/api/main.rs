@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod demo;
 mod health;
 mod migrations;
 mod providers;
