@@ -17,4 +17,4 @@ pub use pagination::{Page, PageParams};
 pub use query::ApiQuery;
 pub use request_id::{PrivacyRootSpan, client_ip, request_id};
 pub use state::AppState;
-pub use version::{ExpectedVersion, with_etag};
+pub use version::{ExpectedVersion, created_with_etag, with_etag};

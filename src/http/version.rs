@@ -37,3 +37,10 @@ pub fn with_etag<T: Serialize>(version: i32, body: &T) -> HttpResponse {
         .insert_header((header::ETAG, format!("\"{version}\"")))
         .json(body)
 }
+
+/// A 201 JSON answer for a new resource, with its version as its ETag.
+pub fn created_with_etag<T: Serialize>(version: i32, body: &T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((header::ETAG, format!("\"{version}\"")))
+        .json(body)
+}

@@ -11,7 +11,8 @@ use crate::auth::Actor;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
+    with_etag,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -90,12 +91,7 @@ async fn create_payer(
         })
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::ETAG,
-            format!("\"{}\"", payer.version),
-        ))
-        .json(payer))
+    Ok(created_with_etag(payer.version, &payer))
 }
 
 /// One payer, with its version as ETag.

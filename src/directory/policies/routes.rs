@@ -13,7 +13,8 @@ use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
+    with_etag,
 };
 
 const RESOURCE: &str = "insurance_policy";
@@ -152,12 +153,7 @@ async fn create_policy(
         })
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::ETAG,
-            format!("\"{}\"", policy.version),
-        ))
-        .json(policy))
+    Ok(created_with_etag(policy.version, &policy))
 }
 
 /// One policy of the patient, with its version as ETag. Audited as a read.

@@ -1,6 +1,5 @@
 //! `/practice`: read and save the one row of practice settings (versioned once it exists).
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 
 use super::model::{Practice, PracticeInput, ValidPractice};
@@ -9,7 +8,7 @@ use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem, VersionedUpdate};
-use crate::http::{ApiJson, AppState, ExpectedVersion, with_conn, with_etag};
+use crate::http::{ApiJson, AppState, ExpectedVersion, created_with_etag, with_conn, with_etag};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(get_practice).service(save_practice);
@@ -66,7 +65,5 @@ async fn save_practice(
     if expected.is_some() {
         return Ok(with_etag(practice.version, &practice));
     }
-    Ok(HttpResponse::Created()
-        .insert_header((header::ETAG, format!("\"{}\"", practice.version)))
-        .json(practice))
+    Ok(created_with_etag(practice.version, &practice))
 }

@@ -11,7 +11,8 @@ use crate::auth::Actor;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn, with_etag,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
+    with_etag,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -94,12 +95,7 @@ async fn create_provider(
         })
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            actix_web::http::header::ETAG,
-            format!("\"{}\"", provider.version),
-        ))
-        .json(provider))
+    Ok(created_with_etag(provider.version, &provider))
 }
 
 fn refuse_taken_npi(
