@@ -96,18 +96,28 @@ fn add_payers(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<Vec<Stri
     Ok(ids)
 }
 
-/// Ten invented patients: (last, first, birth date, sex, primary payer, secondary payer).
-const PATIENTS: [(&str, &str, &str, &str, usize, Option<usize>); 10] = [
-    ("Ashdown", "Pemberly", "1948-03-14", "F", 0, Some(1)),
-    ("Brackwater", "Tobias", "1952-11-02", "M", 0, None),
-    ("Cindermoor", "Lark", "1985-07-21", "F", 1, None),
-    ("Dunmarrow", "Oswin", "1979-01-30", "M", 2, Some(1)),
-    ("Elderquay", "Saffron", "1991-05-09", "F", 2, None),
-    ("Fernhollow", "Caspian", "2001-12-17", "M", 1, None),
-    ("Gildenrow", "Marigold", "1966-08-25", "F", 1, Some(2)),
-    ("Hollowmere", "Bram", "1958-04-03", "M", 0, None),
-    ("Ivybridge", "Wren", "1999-09-12", "U", 2, None),
-    ("Juniperlow", "Fennick", "2016-02-29", "M", 1, None),
+/// An invented patient; payers are indexes into the demo payers.
+struct DemoPatient(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    Option<usize>,
+);
+
+/// Ten invented patients: last, first, birth date, sex, primary payer, secondary payer.
+const PATIENTS: [DemoPatient; 10] = [
+    DemoPatient("Ashdown", "Pemberly", "1948-03-14", "F", 0, Some(1)),
+    DemoPatient("Brackwater", "Tobias", "1952-11-02", "M", 0, None),
+    DemoPatient("Cindermoor", "Lark", "1985-07-21", "F", 1, None),
+    DemoPatient("Dunmarrow", "Oswin", "1979-01-30", "M", 2, Some(1)),
+    DemoPatient("Elderquay", "Saffron", "1991-05-09", "F", 2, None),
+    DemoPatient("Fernhollow", "Caspian", "2001-12-17", "M", 1, None),
+    DemoPatient("Gildenrow", "Marigold", "1966-08-25", "F", 1, Some(2)),
+    DemoPatient("Hollowmere", "Bram", "1958-04-03", "M", 0, None),
+    DemoPatient("Ivybridge", "Wren", "1999-09-12", "U", 2, None),
+    DemoPatient("Juniperlow", "Fennick", "2016-02-29", "M", 1, None),
 ];
 
 fn add_patients(
@@ -116,7 +126,8 @@ fn add_patients(
     mrn_prefix: &str,
     payer_ids: &[String],
 ) -> AppResult<usize> {
-    for (n, (last, first, born, sex, primary, secondary)) in PATIENTS.iter().enumerate() {
+    for (n, DemoPatient(last, first, born, sex, primary, secondary)) in PATIENTS.iter().enumerate()
+    {
         let body: patients::PatientInput = input(json!({
             "last_name": last, "first_name": first, "date_of_birth": born, "sex": sex,
             "address": address(&format!("{} Orchard Lane", 10 + n)),
@@ -133,7 +144,7 @@ fn add_patients(
             secondary.map(|s| ("secondary", s)),
         ];
         for (priority, payer) in coverage.into_iter().flatten() {
-            let policy = policy_input(n, priority, &payer_ids[payer], *last, *born)?;
+            let policy = policy_input(n, priority, &payer_ids[payer], last, born)?;
             let valid = policies::ValidPolicy::try_from(&policy)?;
             let policy = policies::store::insert(conn, &patient.id, &valid)?;
             let event = Audit::new("create", "insurance_policy", &policy.id).patient(&patient.id);
