@@ -8,6 +8,7 @@ pub mod payers;
 pub mod policies;
 pub mod practice;
 pub mod providers;
+pub mod record;
 pub mod values;
 
 #[cfg(test)]

@@ -6,14 +6,10 @@ use utoipa::IntoParams;
 
 use super::model::{Location, LocationInput, ValidLocation};
 use super::store::{self, LocationFilter};
-use crate::audit::{self, Audit};
 use crate::auth::Actor;
-use crate::db::write_transaction;
-use crate::error::{AppError, AppResult, Problem};
-use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
-    with_etag,
-};
+use crate::directory::record;
+use crate::error::{AppResult, Problem};
+use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_locations)
@@ -78,20 +74,7 @@ async fn create_location(
     state: web::Data<AppState>,
     body: ApiJson<LocationInput>,
 ) -> AppResult<HttpResponse> {
-    let valid = ValidLocation::try_from(&body.0)?;
-    let location = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let location = store::insert(conn, &valid)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", "location", &location.id),
-            )?;
-            Ok(location)
-        })
-    })
-    .await?;
-    Ok(created_with_etag(location.version, &location))
+    record::create::<Location>(&state, actor, ValidLocation::try_from(&body.0)?).await
 }
 
 /// One location, with its version as ETag.
@@ -104,12 +87,7 @@ async fn get_location(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let location = with_conn(&state.pool, move |conn| {
-        store::find(conn, &id)?.ok_or(AppError::NotFound("location"))
-    })
-    .await?;
-    Ok(with_etag(location.version, &location))
+    record::read::<Location>(&state, path.into_inner()).await
 }
 
 /// Replaces a location's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.
@@ -125,18 +103,9 @@ async fn replace_location(
     path: web::Path<String>,
     body: ApiJson<LocationInput>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidLocation::try_from(&body.0)?;
-    let location = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            store::update(conn, &id, expected.0, &valid)?.into_result("location")?;
-            audit::record(conn, &actor.audit(), Audit::new("update", "location", &id))?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("location"))
-        })
-    })
-    .await?;
-    Ok(with_etag(location.version, &location))
+    record::replace::<Location>(&state, actor, path.into_inner(), expected, valid).await
 }
 
 /// Deactivates a location: kept for the encounters and claims that name it, offered no more.
@@ -149,20 +118,5 @@ async fn deactivate_location(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let location = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if !store::deactivate(conn, &id)? {
-                return Err(AppError::NotFound("location"));
-            }
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("deactivate", "location", &id),
-            )?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("location"))
-        })
-    })
-    .await?;
-    Ok(with_etag(location.version, &location))
+    record::deactivate::<Location>(&state, actor, path.into_inner()).await
 }

@@ -6,14 +6,10 @@ use utoipa::IntoParams;
 
 use super::model::{Payer, PayerInput, ValidPayer};
 use super::store::{self, PayerFilter};
-use crate::audit::{self, Audit};
 use crate::auth::Actor;
-use crate::db::write_transaction;
-use crate::error::{AppError, AppResult, Problem};
-use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
-    with_etag,
-};
+use crate::directory::record;
+use crate::error::{AppResult, Problem};
+use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_payers)
@@ -78,20 +74,7 @@ async fn create_payer(
     state: web::Data<AppState>,
     body: ApiJson<PayerInput>,
 ) -> AppResult<HttpResponse> {
-    let valid = ValidPayer::try_from(&body.0)?;
-    let payer = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let payer = store::insert(conn, &valid)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", "payer", &payer.id),
-            )?;
-            Ok(payer)
-        })
-    })
-    .await?;
-    Ok(created_with_etag(payer.version, &payer))
+    record::create::<Payer>(&state, actor, ValidPayer::try_from(&body.0)?).await
 }
 
 /// One payer, with its version as ETag.
@@ -105,12 +88,7 @@ async fn get_payer(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let payer = with_conn(&state.pool, move |conn| {
-        store::find(conn, &id)?.ok_or(AppError::NotFound("payer"))
-    })
-    .await?;
-    Ok(with_etag(payer.version, &payer))
+    record::read::<Payer>(&state, path.into_inner()).await
 }
 
 /// Replaces a payer's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.
@@ -126,18 +104,9 @@ async fn replace_payer(
     path: web::Path<String>,
     body: ApiJson<PayerInput>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidPayer::try_from(&body.0)?;
-    let payer = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            store::update(conn, &id, expected.0, &valid)?.into_result("payer")?;
-            audit::record(conn, &actor.audit(), Audit::new("update", "payer", &id))?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("payer"))
-        })
-    })
-    .await?;
-    Ok(with_etag(payer.version, &payer))
+    record::replace::<Payer>(&state, actor, path.into_inner(), expected, valid).await
 }
 
 /// Deactivates a payer: kept for the policies and claims that name it, offered no more.
@@ -150,16 +119,5 @@ async fn deactivate_payer(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let payer = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if !store::deactivate(conn, &id)? {
-                return Err(AppError::NotFound("payer"));
-            }
-            audit::record(conn, &actor.audit(), Audit::new("deactivate", "payer", &id))?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("payer"))
-        })
-    })
-    .await?;
-    Ok(with_etag(payer.version, &payer))
+    record::deactivate::<Payer>(&state, actor, path.into_inner()).await
 }

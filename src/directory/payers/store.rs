@@ -180,3 +180,32 @@ pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
         .execute(conn)?;
     Ok(changed > 0)
 }
+
+impl crate::directory::record::Record for Payer {
+    const RESOURCE: &'static str = "payer";
+    type Valid = ValidPayer;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Self>> {
+        find(conn, id)
+    }
+    fn insert(conn: &mut DbConnection, valid: &ValidPayer) -> QueryResult<Self> {
+        insert(conn, valid)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: &str,
+        expected: i32,
+        valid: &ValidPayer,
+    ) -> QueryResult<VersionedUpdate> {
+        update(conn, id, expected, valid)
+    }
+    fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+        deactivate(conn, id)
+    }
+}

@@ -6,14 +6,10 @@ use utoipa::IntoParams;
 
 use super::model::{Provider, ProviderInput, ValidProvider};
 use super::store::{self, ProviderFilter};
-use crate::audit::{self, Audit};
 use crate::auth::Actor;
-use crate::db::{DbConnection, write_transaction};
-use crate::error::{AppError, AppResult, Problem};
-use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
-    with_etag,
-};
+use crate::directory::record;
+use crate::error::{AppResult, Problem};
+use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_providers)
@@ -81,35 +77,7 @@ async fn create_provider(
     state: web::Data<AppState>,
     body: ApiJson<ProviderInput>,
 ) -> AppResult<HttpResponse> {
-    let valid = ValidProvider::try_from(&body.0)?;
-    let provider = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            refuse_taken_npi(conn, &valid, None)?;
-            let provider = store::insert(conn, &valid)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", "provider", &provider.id),
-            )?;
-            Ok(provider)
-        })
-    })
-    .await?;
-    Ok(created_with_etag(provider.version, &provider))
-}
-
-fn refuse_taken_npi(
-    conn: &mut DbConnection,
-    p: &ValidProvider,
-    except: Option<&str>,
-) -> AppResult<()> {
-    if store::npi_taken(conn, p.npi.as_str(), except)? {
-        return Err(AppError::conflict(
-            "npi_taken",
-            "another provider already has this NPI",
-        ));
-    }
-    Ok(())
+    record::create::<Provider>(&state, actor, ValidProvider::try_from(&body.0)?).await
 }
 
 /// One provider, with its version as ETag.
@@ -122,12 +90,7 @@ async fn get_provider(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let provider = with_conn(&state.pool, move |conn| {
-        store::find(conn, &id)?.ok_or(AppError::NotFound("provider"))
-    })
-    .await?;
-    Ok(with_etag(provider.version, &provider))
+    record::read::<Provider>(&state, path.into_inner()).await
 }
 
 /// Replaces a provider's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.
@@ -143,19 +106,9 @@ async fn replace_provider(
     path: web::Path<String>,
     body: ApiJson<ProviderInput>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidProvider::try_from(&body.0)?;
-    let provider = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            refuse_taken_npi(conn, &valid, Some(&id))?;
-            store::update(conn, &id, expected.0, &valid)?.into_result("provider")?;
-            audit::record(conn, &actor.audit(), Audit::new("update", "provider", &id))?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("provider"))
-        })
-    })
-    .await?;
-    Ok(with_etag(provider.version, &provider))
+    record::replace::<Provider>(&state, actor, path.into_inner(), expected, valid).await
 }
 
 /// Deactivates a provider: kept for the claims and audit events that name it, offered no more.
@@ -168,20 +121,5 @@ async fn deactivate_provider(
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let provider = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if !store::deactivate(conn, &id)? {
-                return Err(AppError::NotFound("provider"));
-            }
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("deactivate", "provider", &id),
-            )?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("provider"))
-        })
-    })
-    .await?;
-    Ok(with_etag(provider.version, &provider))
+    record::deactivate::<Provider>(&state, actor, path.into_inner()).await
 }

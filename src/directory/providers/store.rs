@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::model::{EntityType, Provider, ValidProvider};
 use crate::db::schema::providers;
 use crate::db::{DbConnection, from_utc, like_prefix, lower, new_id, now, to_utc};
-use crate::error::VersionedUpdate;
+use crate::error::{AppError, AppResult, VersionedUpdate};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = providers)]
@@ -200,4 +200,48 @@ pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
         ))
         .execute(conn)?;
     Ok(changed > 0)
+}
+
+impl crate::directory::record::Record for Provider {
+    const RESOURCE: &'static str = "provider";
+    type Valid = ValidProvider;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Self>> {
+        find(conn, id)
+    }
+    fn insert(conn: &mut DbConnection, valid: &ValidProvider) -> QueryResult<Self> {
+        insert(conn, valid)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: &str,
+        expected: i32,
+        valid: &ValidProvider,
+    ) -> QueryResult<VersionedUpdate> {
+        update(conn, id, expected, valid)
+    }
+    fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+        deactivate(conn, id)
+    }
+
+    /// An NPI belongs to one provider.
+    fn check_unique(
+        conn: &mut DbConnection,
+        valid: &ValidProvider,
+        id: Option<&str>,
+    ) -> AppResult<()> {
+        if npi_taken(conn, valid.npi.as_str(), id)? {
+            return Err(AppError::conflict(
+                "npi_taken",
+                "another provider already has this NPI",
+            ));
+        }
+        Ok(())
+    }
 }
