@@ -66,6 +66,10 @@ impl Manager {
                      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+                // SQLite's own lower() folds only ASCII, so "Élan" would not match the pattern "él%"
+                // that `like_prefix` builds; PostgreSQL's folds every letter. Replace it with Rust's.
+                super::lower_utils::register_impl(&mut conn, |text: String| text.to_lowercase())
+                    .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
                 Ok(DbConnection::Sqlite(conn))
             }
         }
@@ -133,5 +137,19 @@ where
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_lower_folds_every_letter_as_postgres_does() {
+        let mut conn = Manager::new(":memory:").establish().unwrap();
+        let folded: String = diesel::select(super::super::lower("ÉLAN Öhm Street"))
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(folded, "élan öhm street");
     }
 }

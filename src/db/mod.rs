@@ -43,7 +43,8 @@ pub fn new_id() -> uuid::Uuid {
 }
 
 diesel::define_sql_function! {
-    /// SQL `lower()`, the same on both backends (for ASCII), for case-insensitive matching.
+    /// SQL `lower()` for case-insensitive matching. SQLite connections replace the built-in (ASCII only)
+    /// with Rust's `str::to_lowercase`, so it folds every letter on both backends.
     fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 

@@ -1,15 +1,11 @@
 use std::process::Command;
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::api_test;
+use crate::fixtures::provider_body;
 use crate::helpers::{TestApp, expect_status};
-
-pub fn provider_body(npi: &str) -> Value {
-    json!({"npi": npi, "entity_type": "individual", "last_name": "Testwell", "first_name": "Ada",
-           "taxonomy_code": "207Q00000X", "is_billing": true, "is_rendering": true})
-}
 
 fn audit_verify(app: &TestApp) -> (i32, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_backoffice"))

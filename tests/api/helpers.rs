@@ -122,17 +122,22 @@ pub async fn spawn_app_with(
             .expect("bootstrap")
             .expect("a fresh database gets a first admin")
     };
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
-    let port = listener.local_addr().unwrap().port();
-    let server = backoffice::app::serve(listener, pool, settings).expect("start server");
-    tokio::spawn(server);
     Some(TestApp {
-        address: format!("http://127.0.0.1:{port}"),
+        address: serve(pool, settings),
         client: reqwest::Client::new(),
         admin_token,
         database_url,
         cleanup: Some(cleanup),
     })
+}
+
+/// Starts the server on port 0 over `pool`; returns its base URL.
+fn serve(pool: backoffice::db::DbPool, settings: Settings) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
+    let port = listener.local_addr().unwrap().port();
+    let server = backoffice::app::serve(listener, pool, settings).expect("start server");
+    tokio::spawn(server);
+    format!("http://127.0.0.1:{port}")
 }
 
 /// Declares one test that runs on SQLite, and on PostgreSQL when configured.
@@ -163,6 +168,26 @@ macro_rules! api_test {
 }
 
 impl TestApp {
+    /// A second server on the same database with a pool of its own, as another replica would run. It
+    /// shares the first one's admin token and leaves the database to the first one to clean up.
+    pub async fn spawn_instance(&self) -> TestApp {
+        let settings = Settings {
+            database_url: self.database_url.clone(),
+            bind: "127.0.0.1:0".into(),
+            workers: Some(2),
+            pool_size: Some(4),
+            ..Settings::default()
+        };
+        let pool = backoffice::cli::open_database(&settings).expect("open the shared database");
+        TestApp {
+            address: serve(pool, settings),
+            client: reqwest::Client::new(),
+            admin_token: self.admin_token.clone(),
+            database_url: self.database_url.clone(),
+            cleanup: None,
+        }
+    }
+
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
         let builder = self
             .client

@@ -1,13 +1,19 @@
 //! Black-box tests over real HTTP. Each test runs on SQLite, and again on PostgreSQL when
 //! `BACKOFFICE_TEST_POSTGRES_URL` is set (see helpers.rs).
 
+mod fixtures;
 mod helpers;
 
 mod audit;
 mod auth;
 mod demo;
 mod health;
+mod locations;
 mod migrations;
+mod patients;
+mod payers;
+mod policies;
+mod practice;
 mod providers;
 mod robustness;
 mod roles;

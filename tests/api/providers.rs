@@ -2,13 +2,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::api_test;
-use crate::audit::provider_body;
+use crate::fixtures::{provider_body, with};
 use crate::helpers::{expect_problem, expect_status, invalid_fields};
-
-fn with(mut body: Value, field: &str, value: Value) -> Value {
-    body[field] = value;
-    body
-}
 
 api_test! {
     async fn invalid_providers_are_refused_naming_the_field(app) {

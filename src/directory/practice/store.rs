@@ -120,13 +120,24 @@ pub fn save(
     expected: Option<i32>,
 ) -> QueryResult<VersionedUpdate> {
     let Some(expected_version) = expected else {
-        if find(conn)?.is_some() {
-            return Ok(VersionedUpdate::Stale);
-        }
-        diesel::insert_into(practice::table)
-            .values(&PracticeChanges::of(p).into_row())
-            .execute(conn)?;
-        return Ok(VersionedUpdate::Updated);
+        // A concurrent first save may insert between a check and our insert; ON CONFLICT DO NOTHING makes
+        // the loser see the row as already there (Stale) instead of failing on the primary key.
+        let row = PracticeChanges::of(p).into_row();
+        let inserted = match conn {
+            DbConnection::Pg(c) => diesel::insert_into(practice::table)
+                .values(&row)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(practice::table)
+                .values(&row)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+        return Ok(if inserted > 0 {
+            VersionedUpdate::Updated
+        } else {
+            VersionedUpdate::Stale
+        });
     };
     let changed = diesel::update(practice::table.find(PRACTICE_ID))
         .filter(practice::version.eq(expected_version))
