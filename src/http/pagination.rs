@@ -7,6 +7,7 @@ pub const MAX_PER_PAGE: i64 = 200;
 
 /// `?page=1&per_page=50`; pages count from 1.
 #[derive(Debug, Clone, Copy, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     pub page: Option<i64>,
     pub per_page: Option<i64>,

@@ -39,3 +39,29 @@ api_test! {
         assert_eq!(documented, table, "OpenAPI paths and the role table differ");
     }
 }
+
+api_test! {
+    async fn every_documented_parameter_is_where_the_route_puts_it(app) {
+        let response = app.request(Method::GET, "/openapi.json", None).send().await.unwrap();
+        let document = expect_status(response, StatusCode::OK).await;
+        for (path, item) in document["paths"].as_object().unwrap() {
+            let in_template: BTreeSet<&str> =
+                path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).collect();
+            for (method, operation) in item.as_object().unwrap() {
+                let params = operation["parameters"].as_array().cloned().unwrap_or_default();
+                let documented: BTreeSet<String> = params
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .map(|p| p["name"].as_str().unwrap().to_owned())
+                    .collect();
+                let expected: BTreeSet<String> = in_template.iter().map(|s| s.to_string()).collect();
+                assert_eq!(documented, expected, "{method} {path}: path parameters");
+                if method == "get" && !path.contains('{') && path != "/healthz" && path != "/readyz" {
+                    let paged = params.iter().any(|p| p["name"] == "page" && p["in"] == "query");
+                    let listing = operation["responses"]["200"].to_string().contains("Page");
+                    assert_eq!(paged, listing, "{method} {path}: a list documents its paging parameters");
+                }
+            }
+        }
+    }
+}
