@@ -26,7 +26,7 @@ pub fn open_database(settings: &Settings) -> Result<DbPool, String> {
     let mut conn = pool
         .get()
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    let applied = db::run_migrations(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+    let applied = migrate_exclusively(&mut conn)?;
     if applied > 0 {
         tracing::info!(applied, "migrations applied");
     }

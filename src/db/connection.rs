@@ -121,6 +121,11 @@ where
     match conn {
         DbConnection::Pg(_) => conn.transaction(f),
         DbConnection::Sqlite(inner) => {
+            let status = AnsiTransactionManager::transaction_manager_status_mut(inner);
+            if status.transaction_depth()?.is_some() {
+                // Already inside a (write) transaction: a savepoint, as `transaction` makes.
+                return conn.transaction(f);
+            }
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
             let result = f(conn);
             let DbConnection::Sqlite(inner) = conn else {

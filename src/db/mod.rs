@@ -66,8 +66,9 @@ pub fn like_prefix(text: &str) -> String {
 /// An arbitrary key for PostgreSQL's advisory lock around start-up work.
 const STARTUP_LOCK_KEY: i64 = 0x6261_636b_6f66_6669; // "backoffi"
 
-/// Runs `f` holding a PostgreSQL session advisory lock, so several instances starting at once migrate
-/// and bootstrap one after another. SQLite needs nothing: its writers are serialised by the file lock.
+/// Runs `f` alone: several instances (or processes) starting at once migrate and bootstrap one after
+/// another. PostgreSQL holds a session advisory lock around `f`; SQLite runs it in one immediate
+/// transaction, whose write lock waits out the others (migrations nest in it as savepoints).
 pub fn exclusively<T, E>(
     conn: &mut DbConnection,
     f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -77,7 +78,7 @@ where
 {
     use diesel::RunQueryDsl;
     if matches!(conn, DbConnection::Sqlite(_)) {
-        return f(conn);
+        return write_transaction(conn, f);
     }
     diesel::sql_query(format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})")).execute(conn)?;
     let result = f(conn);

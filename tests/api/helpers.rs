@@ -22,7 +22,14 @@ pub struct TestApp {
     /// The first administrator's token, as printed on first start.
     pub admin_token: String,
     pub database_url: String,
-    cleanup: Option<Cleanup>,
+    /// The database this app owns (None for a second instance on another app's database).
+    _database: Option<TestDatabase>,
+}
+
+/// A fresh, empty database that is removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
 }
 
 enum Cleanup {
@@ -30,21 +37,20 @@ enum Cleanup {
     PostgresDatabase { admin_url: String, name: String },
 }
 
-impl Drop for TestApp {
+impl Drop for TestDatabase {
     fn drop(&mut self) {
-        match self.cleanup.take() {
-            Some(Cleanup::SqliteFile(path)) => {
+        match &self.cleanup {
+            Cleanup::SqliteFile(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
-            Some(Cleanup::PostgresDatabase { admin_url, name }) => {
-                if let Ok(mut conn) = Manager::new(&admin_url).establish() {
+            Cleanup::PostgresDatabase { admin_url, name } => {
+                if let Ok(mut conn) = Manager::new(admin_url).establish() {
                     let _ =
                         conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
             }
-            None => {}
         }
     }
 }
@@ -71,14 +77,18 @@ fn with_database(admin_url: &str, database: &str) -> String {
     url.to_string()
 }
 
-fn fresh_database(backend: Backend) -> Option<(String, Cleanup)> {
+/// A new empty database on the backend; `None` only for PostgreSQL when no server is configured.
+pub fn fresh_database(backend: Backend) -> Option<TestDatabase> {
     let id = uuid::Uuid::now_v7().simple().to_string();
     match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join("backoffice-tests");
             std::fs::create_dir_all(&dir).expect("temp dir");
             let path = dir.join(format!("{id}.db"));
-            Some((path.display().to_string(), Cleanup::SqliteFile(path)))
+            Some(TestDatabase {
+                url: path.display().to_string(),
+                cleanup: Cleanup::SqliteFile(path),
+            })
         }
         Backend::Postgres => {
             let admin_url = postgres_admin_url()?;
@@ -88,10 +98,10 @@ fn fresh_database(backend: Backend) -> Option<(String, Cleanup)> {
                 .expect("connect to BACKOFFICE_TEST_POSTGRES_URL");
             conn.batch_execute(&format!("CREATE DATABASE {name}"))
                 .expect("create test database");
-            Some((
-                with_database(&admin_url, &name),
-                Cleanup::PostgresDatabase { admin_url, name },
-            ))
+            Some(TestDatabase {
+                url: with_database(&admin_url, &name),
+                cleanup: Cleanup::PostgresDatabase { admin_url, name },
+            })
         }
     }
 }
@@ -105,7 +115,8 @@ pub async fn spawn_app_with(
     backend: Backend,
     adjust: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
-    let (database_url, cleanup) = fresh_database(backend)?;
+    let database = fresh_database(backend)?;
+    let database_url = database.url.clone();
     let mut settings = Settings {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
@@ -127,7 +138,7 @@ pub async fn spawn_app_with(
         client: reqwest::Client::new(),
         admin_token,
         database_url,
-        cleanup: Some(cleanup),
+        _database: Some(database),
     })
 }
 
@@ -184,7 +195,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             admin_token: self.admin_token.clone(),
             database_url: self.database_url.clone(),
-            cleanup: None,
+            _database: None,
         }
     }
 

@@ -1,0 +1,155 @@
+//! The `backoffice` binary itself: first start, user and token administration.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::api_test;
+use crate::helpers::{TestApp, expect_problem, expect_status};
+
+fn backoffice(app: &TestApp, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args(args)
+        .env("BACKOFFICE_DATABASE_URL", &app.database_url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run backoffice");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+async fn login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
+    app.request(Method::POST, "/auth/login", None)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+api_test! {
+    async fn users_and_tokens_are_administered_from_the_command_line(app) {
+        let (code, out, err) = backoffice(&app, &["user", "add", "--username", "Coder2", "--role", "coder", "--password-stdin"], Some("a long enough password\n"));
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("created user coder2 (coder)"), "{out}");
+        expect_status(login(&app, "coder2", "a long enough password").await, StatusCode::OK).await;
+
+        let (code, _, err) = backoffice(&app, &["user", "add", "--username", "coder2", "--role", "coder"], None);
+        assert_ne!(code, 0, "a taken username is refused");
+        assert!(err.contains("already exists"), "{err}");
+        let (code, _, err) = backoffice(&app, &["user", "add", "--username", "newcoder", "--role", "coder", "--password-stdin"], Some("short\n"));
+        assert_ne!(code, 0);
+        assert!(err.contains("at least 12"), "{err}");
+
+        let (code, listing, _) = backoffice(&app, &["user", "list"], None);
+        assert_eq!(code, 0);
+        assert!(listing.contains("coder2") && listing.contains("admin"), "{listing}");
+
+        let (code, token, _) = backoffice(&app, &["token", "create", "--username", "coder2", "--days", "7"], None);
+        assert_eq!(code, 0);
+        let token = token.trim().to_owned();
+        let me = expect_status(app.get("/auth/me", &token).await, StatusCode::OK).await;
+        assert_eq!(me["role"], "coder");
+
+        let (code, _, _) = backoffice(&app, &["user", "disable", "coder2"], None);
+        assert_eq!(code, 0);
+        expect_problem(app.get("/auth/me", &token).await, StatusCode::UNAUTHORIZED).await;
+        expect_problem(login(&app, "coder2", "a long enough password").await, StatusCode::UNAUTHORIZED).await;
+
+        let audit = expect_status(app.get("/audit?resource_type=user", &app.admin_token).await, StatusCode::OK).await;
+        let actors: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["actor"].as_str().unwrap()).collect();
+        assert!(actors.contains(&"cli"), "CLI changes are audited: {audit}");
+    }
+}
+
+api_test! {
+    async fn a_token_revoked_from_the_command_line_stops_working(app) {
+        let created = expect_status(app.post("/users", &app.admin_token, &json!({"username": "scanner", "display_name": "Bench scanner", "role": "lab_tech"})).await, StatusCode::CREATED).await;
+        let issued = expect_status(app.post(&format!("/users/{}/tokens", created["id"].as_str().unwrap()), &app.admin_token, &json!({"name": "bench 1"})).await, StatusCode::CREATED).await;
+        let (code, out, err) = backoffice(&app, &["token", "revoke", issued["id"].as_str().unwrap()], None);
+        assert_eq!(code, 0, "{out}{err}");
+        expect_problem(app.get("/auth/me", issued["token"].as_str().unwrap()).await, StatusCode::UNAUTHORIZED).await;
+        let (code, _, _) = backoffice(&app, &["token", "revoke", issued["id"].as_str().unwrap()], None);
+        assert_ne!(code, 0, "revoking twice says there was nothing to revoke");
+    }
+}
+
+/// Starts `backoffice serve` on port 0 and reads its standard output up to the listening line.
+fn serve(database: &str) -> (Child, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .env("BACKOFFICE_DATABASE_URL", database)
+        .env("BACKOFFICE_BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start backoffice");
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("backoffice listening on");
+        lines.push(line);
+        if done {
+            break;
+        }
+    }
+    (child, lines)
+}
+
+#[tokio::test]
+async fn the_first_start_prints_an_admin_token_once_and_later_starts_do_not() {
+    let dir = std::env::temp_dir().join(format!("backoffice-first-start-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database = dir.join("fresh.db").display().to_string();
+
+    let (mut first, lines) = serve(&database);
+    let token = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("bo_"))
+        .map(|t| format!("bo_{t}"))
+        .expect("a token is printed");
+    let address = lines
+        .last()
+        .unwrap()
+        .trim_start_matches("backoffice listening on ")
+        .to_owned();
+    let me: serde_json::Value = reqwest::Client::new()
+        .get(format!("{address}/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["username"].as_str(), me["role"].as_str()),
+        (Some("admin"), Some("admin"))
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+
+    let (mut second, lines) = serve(&database);
+    assert!(
+        lines.iter().all(|l| !l.contains("bo_")),
+        "no second token: {lines:?}"
+    );
+    second.kill().unwrap();
+    second.wait().unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
