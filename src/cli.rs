@@ -11,6 +11,7 @@ use crate::audit::{self, Audit, AuditActor};
 use crate::auth::routes::add_user;
 use crate::auth::{Role, Username, check_new_password, hash_password, issue_token, store};
 use crate::config::Settings;
+use crate::db::ids::TokenId;
 use crate::db::{self, DbConnection, DbPool, PooledConn, now, write_transaction};
 
 type CliResult = Result<ExitCode, String>;
@@ -200,11 +201,12 @@ pub fn token_create(settings: &Settings, username: &str, name: &str, days: i64) 
 }
 
 pub fn token_revoke(settings: &Settings, token_id: &str) -> CliResult {
+    let token_id = TokenId::parse(token_id).map_err(|m| format!("token id {m}"))?;
     let mut conn = connection(settings)?;
     let revoked = write_transaction(&mut conn, |conn: &mut DbConnection| {
-        let revoked = store::revoke_token(conn, token_id)?;
+        let revoked = store::revoke_token(conn, &token_id)?;
         if revoked {
-            audit::record(conn, &cli_actor(), Audit::new("revoke", "token", token_id))?;
+            audit::record(conn, &cli_actor(), Audit::new("revoke", "token", &token_id))?;
         }
         Ok::<_, diesel::result::Error>(revoked)
     })

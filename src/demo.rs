@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::audit::{self, Audit, AuditActor};
+use crate::db::ids::{LocationId, PayerId, ProviderId};
 use crate::db::{DbConnection, write_transaction};
 use crate::directory::{locations, patients, payers, policies, practice, providers};
 use crate::error::{AppError, AppResult};
@@ -51,7 +52,10 @@ fn save_practice(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<()> {
     Ok(())
 }
 
-fn add_providers(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<(String, String)> {
+fn add_providers(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+) -> AppResult<(ProviderId, ProviderId)> {
     let group: providers::ProviderInput = input(json!({
         "npi": GROUP_NPI, "entity_type": "organization", "last_name": "Maple Grove Family Practice",
         "taxonomy_code": "261QP2300X", "is_billing": true, "is_rendering": false}))?;
@@ -59,17 +63,15 @@ fn add_providers(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<(Stri
         "npi": "1999999919", "entity_type": "individual", "last_name": "Quillfeather",
         "first_name": "Imogen", "credential": "MD", "taxonomy_code": "207Q00000X",
         "is_billing": false, "is_rendering": true}))?;
-    let mut ids = Vec::new();
-    for body in [group, doctor] {
-        let provider = providers::store::insert(conn, &providers::ValidProvider::try_from(&body)?)?;
+    let mut add = |body: &providers::ProviderInput| -> AppResult<ProviderId> {
+        let provider = providers::store::insert(conn, &providers::ValidProvider::try_from(body)?)?;
         audit::record(conn, actor, Audit::new("create", "provider", &provider.id))?;
-        ids.push(provider.id);
-    }
-    let rendering = ids.pop().unwrap_or_default();
-    Ok((ids.pop().unwrap_or_default(), rendering))
+        Ok(provider.id)
+    };
+    Ok((add(&group)?, add(&doctor)?))
 }
 
-fn add_location(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<String> {
+fn add_location(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<LocationId> {
     let body: locations::LocationInput = input(json!({
         "name": "Maple Grove Main Office", "address": address("100 Maple Grove Ave"),
         "phone": "217-555-0100", "place_of_service": "11"}))?;
@@ -78,7 +80,7 @@ fn add_location(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<String
     Ok(location.id)
 }
 
-fn add_payers(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<Vec<String>> {
+fn add_payers(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<Vec<PayerId>> {
     let payers = [
         ("Demo Medicare Part B", "DEMOMCR01", "MB"),
         ("Demo Blue Shield Plan", "DEMOBLU02", "BL"),
@@ -124,7 +126,7 @@ fn add_patients(
     conn: &mut DbConnection,
     actor: &AuditActor,
     mrn_prefix: &str,
-    payer_ids: &[String],
+    payer_ids: &[PayerId],
 ) -> AppResult<usize> {
     for (n, DemoPatient(last, first, born, sex, primary, secondary)) in PATIENTS.iter().enumerate()
     {
@@ -144,7 +146,7 @@ fn add_patients(
             secondary.map(|s| ("secondary", s)),
         ];
         for (priority, payer) in coverage.into_iter().flatten() {
-            let policy = policy_input(n, priority, &payer_ids[payer], last, born)?;
+            let policy = policy_input(n, priority, payer_ids[payer].as_str(), last, born)?;
             let valid = policies::ValidPolicy::try_from(&policy)?;
             let policy = policies::store::insert(conn, &patient.id, &valid)?;
             let event = Audit::new("create", "insurance_policy", &policy.id).patient(&patient.id);

@@ -15,15 +15,16 @@ use super::policy::{Access, ROUTES, rule_for};
 use super::secrets::{TOKEN_PREFIX, token_hash};
 use super::store::session_for_token;
 use crate::audit::AuditActor;
+use crate::db::ids::{TokenId, UserId};
 use crate::error::AppError;
 use crate::http::{AppState, request_id, with_conn};
 
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: String,
+    pub user_id: UserId,
     pub username: String,
     pub role: Role,
-    pub token_id: String,
+    pub token_id: TokenId,
     pub request_id: Option<String>,
 }
 
@@ -31,7 +32,7 @@ impl Actor {
     /// The caller as the audit trail records it.
     pub fn audit(&self) -> AuditActor {
         AuditActor {
-            user_id: Some(self.user_id.clone()),
+            user_id: Some(self.user_id.to_string()),
             name: self.username.clone(),
             request_id: self.request_id.clone(),
         }

@@ -16,11 +16,12 @@ pub use secrets::{hash_password, verify_password};
 pub use store::{TokenInfo, User};
 
 use crate::db::DbConnection;
+use crate::db::ids::UserId;
 
 /// Creates a token for a user and returns the secret (shown once) with what is stored about it.
 pub fn issue_token(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     name: &str,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<(String, TokenInfo)> {

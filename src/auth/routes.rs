@@ -10,6 +10,7 @@ use super::secrets::{hash_password, verify_password, verify_password_against_not
 use super::store::{self, NewUser, TokenInfo, User};
 use super::{Actor, issue_token};
 use crate::audit::{self, Audit, AuditActor};
+use crate::db::ids::{TokenId, UserId};
 use crate::db::{DbConnection, now, write_transaction};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::http::{ApiJson, AppState, client_ip, request_id, with_conn};
@@ -84,7 +85,7 @@ async fn login(
                 store::clear_user_failures(conn, &username)?;
                 let (token, info) = issue_token(conn, &user.id, "login", now() + ttl)?;
                 let actor = AuditActor {
-                    user_id: Some(user.id.clone()),
+                    user_id: Some(user.id.to_string()),
                     ..audit_actor
                 };
                 audit::record(conn, &actor, Audit::new("login", "session", &info.id))?;
@@ -276,7 +277,7 @@ pub fn add_user(
 async fn get_user(
     _actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<UserId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let user = with_conn(&state.pool, move |conn| {
@@ -294,7 +295,7 @@ async fn get_user(
 async fn disable_user(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<UserId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     if id == actor.user_id {
@@ -342,7 +343,7 @@ pub struct CreatedToken {
 async fn create_token(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<UserId>,
     body: ApiJson<CreateTokenRequest>,
 ) -> AppResult<HttpResponse> {
     let user_id = path.into_inner();
@@ -388,7 +389,7 @@ async fn create_token(
 async fn revoke_token(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<TokenId>,
 ) -> AppResult<HttpResponse> {
     let token_id = path.into_inner();
     with_conn(&state.pool, move |conn| {

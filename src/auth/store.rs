@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::Role;
+use crate::db::ids::{TokenId, UserId};
 use crate::db::schema::{api_tokens, login_failures, users};
 use crate::db::{DbConnection, from_utc, new_id, now, to_utc};
 
@@ -24,7 +25,7 @@ struct UserRow {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct User {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -36,7 +37,7 @@ pub struct User {
 impl From<UserRow> for User {
     fn from(row: UserRow) -> Self {
         User {
-            id: row.id,
+            id: UserId::from_stored(row.id),
             username: row.username,
             display_name: row.display_name,
             // The CHECK constraint keeps this column within the role names.
@@ -58,7 +59,7 @@ pub struct NewUser<'a> {
 pub fn insert_user(conn: &mut DbConnection, new: NewUser<'_>) -> QueryResult<User> {
     let at = from_utc(now());
     let row = UserRow {
-        id: new_id().to_string(),
+        id: UserId::generate().to_string(),
         username: new.username.to_owned(),
         display_name: new.display_name.to_owned(),
         password_hash: new.password_hash,
@@ -85,9 +86,9 @@ pub fn list_users(conn: &mut DbConnection) -> QueryResult<Vec<User>> {
     Ok(rows.into_iter().map(User::from).collect())
 }
 
-pub fn find_user(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
+pub fn find_user(conn: &mut DbConnection, id: &UserId) -> QueryResult<Option<User>> {
     let row: Option<UserRow> = users::table
-        .find(id)
+        .find(id.as_str())
         .select(UserRow::as_select())
         .first(conn)
         .optional()?;
@@ -121,12 +122,12 @@ pub fn login_credentials(
 }
 
 /// Disables the user and revokes every token they hold. Returns false when no such user.
-pub fn disable_user(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+pub fn disable_user(conn: &mut DbConnection, id: &UserId) -> QueryResult<bool> {
     let at = from_utc(now());
-    let changed = diesel::update(users::table.find(id))
+    let changed = diesel::update(users::table.find(id.as_str()))
         .set((users::active.eq(false), users::updated_at.eq(at)))
         .execute(conn)?;
-    diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(id)))
+    diesel::update(api_tokens::table.filter(api_tokens::user_id.eq(id.as_str())))
         .filter(api_tokens::revoked_at.is_null())
         .set(api_tokens::revoked_at.eq(Some(at)))
         .execute(conn)?;
@@ -135,8 +136,8 @@ pub fn disable_user(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TokenInfo {
-    pub id: String,
-    pub user_id: String,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub name: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -144,17 +145,17 @@ pub struct TokenInfo {
 
 pub fn insert_token(
     conn: &mut DbConnection,
-    user_id: &str,
+    user_id: &UserId,
     name: &str,
     token_hash: &str,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<TokenInfo> {
-    let id = new_id().to_string();
+    let id = TokenId::generate();
     let created_at = now();
     diesel::insert_into(api_tokens::table)
         .values((
-            api_tokens::id.eq(&id),
-            api_tokens::user_id.eq(user_id),
+            api_tokens::id.eq(id.as_str()),
+            api_tokens::user_id.eq(user_id.as_str()),
             api_tokens::name.eq(name),
             api_tokens::token_hash.eq(token_hash),
             api_tokens::created_at.eq(from_utc(created_at)),
@@ -163,7 +164,7 @@ pub fn insert_token(
         .execute(conn)?;
     Ok(TokenInfo {
         id,
-        user_id: user_id.to_owned(),
+        user_id: user_id.clone(),
         name: name.to_owned(),
         created_at,
         expires_at,
@@ -171,8 +172,8 @@ pub fn insert_token(
 }
 
 /// Revokes a token by id; false when it does not exist or was already revoked.
-pub fn revoke_token(conn: &mut DbConnection, token_id: &str) -> QueryResult<bool> {
-    let changed = diesel::update(api_tokens::table.find(token_id))
+pub fn revoke_token(conn: &mut DbConnection, token_id: &TokenId) -> QueryResult<bool> {
+    let changed = diesel::update(api_tokens::table.find(token_id.as_str()))
         .filter(api_tokens::revoked_at.is_null())
         .set(api_tokens::revoked_at.eq(Some(from_utc(now()))))
         .execute(conn)?;
@@ -183,7 +184,7 @@ pub fn revoke_token(conn: &mut DbConnection, token_id: &str) -> QueryResult<bool
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user: User,
-    pub token_id: String,
+    pub token_id: TokenId,
 }
 
 /// The active user holding an unexpired, unrevoked token with this hash.
@@ -202,7 +203,7 @@ pub fn session_for_token(
         .optional()?;
     Ok(found.map(|(token_id, row)| Session {
         user: row.into(),
-        token_id,
+        token_id: TokenId::from_stored(token_id),
     }))
 }
 

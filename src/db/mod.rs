@@ -3,6 +3,7 @@
 
 mod connection;
 mod counters;
+pub mod ids;
 pub mod schema;
 mod time;
 

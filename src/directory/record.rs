@@ -16,32 +16,34 @@ use crate::http::{AppState, ExpectedVersion, created_with_etag, with_conn, with_
 pub trait Record: Serialize + Send + Sized + 'static {
     /// The resource's name in problems and in the audit trail (`provider`).
     const RESOURCE: &'static str;
+    /// The record's typed id.
+    type Id: std::fmt::Display + Send + 'static;
     /// The checked input a create or replace writes.
     type Valid: Send + 'static;
 
     fn id(&self) -> &str;
     fn version(&self) -> i32;
-    fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Self>>;
+    fn find(conn: &mut DbConnection, id: &Self::Id) -> QueryResult<Option<Self>>;
     fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> QueryResult<Self>;
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &Self::Id,
         expected_version: i32,
         valid: &Self::Valid,
     ) -> QueryResult<VersionedUpdate>;
-    fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool>;
+    fn deactivate(conn: &mut DbConnection, id: &Self::Id) -> QueryResult<bool>;
 
     /// Rules that need the database (a unique NPI), checked before a write; `id` is the record replaced.
     fn check_unique(
         _conn: &mut DbConnection,
         _valid: &Self::Valid,
-        _id: Option<&str>,
+        _id: Option<&Self::Id>,
     ) -> AppResult<()> {
         Ok(())
     }
 }
 
-fn find_or_404<R: Record>(conn: &mut DbConnection, id: &str) -> AppResult<R> {
+fn find_or_404<R: Record>(conn: &mut DbConnection, id: &R::Id) -> AppResult<R> {
     R::find(conn, id)?.ok_or(AppError::NotFound(R::RESOURCE))
 }
 
@@ -68,7 +70,7 @@ pub async fn create<R: Record>(
 }
 
 /// 200 with the record and its version as ETag, or 404.
-pub async fn read<R: Record>(state: &AppState, id: String) -> AppResult<HttpResponse> {
+pub async fn read<R: Record>(state: &AppState, id: R::Id) -> AppResult<HttpResponse> {
     let record = with_conn(&state.pool, move |conn| find_or_404::<R>(conn, &id)).await?;
     Ok(with_etag(record.version(), &record))
 }
@@ -77,7 +79,7 @@ pub async fn read<R: Record>(state: &AppState, id: String) -> AppResult<HttpResp
 pub async fn replace<R: Record>(
     state: &AppState,
     actor: Actor,
-    id: String,
+    id: R::Id,
     expected: ExpectedVersion,
     valid: R::Valid,
 ) -> AppResult<HttpResponse> {
@@ -97,7 +99,7 @@ pub async fn replace<R: Record>(
 pub async fn deactivate<R: Record>(
     state: &AppState,
     actor: Actor,
-    id: String,
+    id: R::Id,
 ) -> AppResult<HttpResponse> {
     let record = with_conn(&state.pool, move |conn| {
         write_transaction(conn, |conn| {

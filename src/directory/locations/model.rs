@@ -61,7 +61,7 @@ impl TryFrom<&LocationInput> for ValidLocation {
 /// A location as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Location {
-    pub id: String,
+    pub id: crate::db::ids::LocationId,
     pub name: String,
     pub address: AddressJson,
     pub phone: Option<String>,

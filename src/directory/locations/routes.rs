@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use super::model::{Location, LocationInput, ValidLocation};
 use super::store::{self, LocationFilter};
 use crate::auth::Actor;
+use crate::db::ids::LocationId;
 use crate::directory::record;
 use crate::error::{AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn};
@@ -86,7 +87,7 @@ async fn create_location(
 async fn get_location(
     _actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<LocationId>,
 ) -> AppResult<HttpResponse> {
     record::read::<Location>(&state, path.into_inner()).await
 }
@@ -101,7 +102,7 @@ async fn replace_location(
     actor: Actor,
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<LocationId>,
     body: ApiJson<LocationInput>,
 ) -> AppResult<HttpResponse> {
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
@@ -117,7 +118,7 @@ async fn replace_location(
 async fn deactivate_location(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<LocationId>,
 ) -> AppResult<HttpResponse> {
     record::deactivate::<Location>(&state, actor, path.into_inner()).await
 }

@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Location, ValidLocation};
+use crate::db::ids::LocationId;
 use crate::db::schema::locations;
-use crate::db::{DbConnection, from_utc, like_prefix, lower, new_id, now, to_utc};
+use crate::db::{DbConnection, from_utc, like_prefix, lower, now, to_utc};
 use crate::directory::address::Address;
 use crate::directory::values::PlaceOfService;
 use crate::error::VersionedUpdate;
@@ -66,7 +67,7 @@ impl From<LocationRow> for Location {
     fn from(row: LocationRow) -> Self {
         let pos_name = PlaceOfService::parse(&row.place_of_service).map(|p| p.name());
         Location {
-            id: row.id,
+            id: LocationId::from_stored(row.id),
             name: row.name,
             address: Address::json(
                 row.address_line1,
@@ -90,7 +91,7 @@ impl From<LocationRow> for Location {
 pub fn insert(conn: &mut DbConnection, l: &ValidLocation) -> QueryResult<Location> {
     let changes = LocationChanges::of(l);
     let row = LocationRow {
-        id: new_id().to_string(),
+        id: LocationId::generate().to_string(),
         name: changes.name.to_owned(),
         address_line1: changes.address_line1.to_owned(),
         address_line2: changes.address_line2.map(str::to_owned),
@@ -111,9 +112,9 @@ pub fn insert(conn: &mut DbConnection, l: &ValidLocation) -> QueryResult<Locatio
     Ok(row.into())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Location>> {
+pub fn find(conn: &mut DbConnection, id: &LocationId) -> QueryResult<Option<Location>> {
     let row: Option<LocationRow> = locations::table
-        .find(id)
+        .find(id.as_str())
         .select(LocationRow::as_select())
         .first(conn)
         .optional()?;
@@ -160,11 +161,11 @@ pub fn list(
 /// Replaces the location's fields if it is still at `expected_version`.
 pub fn update(
     conn: &mut DbConnection,
-    id: &str,
+    id: &LocationId,
     expected_version: i32,
     l: &ValidLocation,
 ) -> QueryResult<VersionedUpdate> {
-    let changed = diesel::update(locations::table.find(id))
+    let changed = diesel::update(locations::table.find(id.as_str()))
         .filter(locations::version.eq(expected_version))
         .set((
             LocationChanges::of(l),
@@ -176,8 +177,8 @@ pub fn update(
 }
 
 /// Marks the location inactive (never deleted: encounters and claims refer to it).
-pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let changed = diesel::update(locations::table.find(id))
+pub fn deactivate(conn: &mut DbConnection, id: &LocationId) -> QueryResult<bool> {
+    let changed = diesel::update(locations::table.find(id.as_str()))
         .set((
             locations::active.eq(false),
             locations::version.eq(locations::version + 1),
@@ -189,15 +190,16 @@ pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 
 impl crate::directory::record::Record for Location {
     const RESOURCE: &'static str = "location";
+    type Id = LocationId;
     type Valid = ValidLocation;
 
     fn id(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
     fn version(&self) -> i32 {
         self.version
     }
-    fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Self>> {
+    fn find(conn: &mut DbConnection, id: &LocationId) -> QueryResult<Option<Self>> {
         find(conn, id)
     }
     fn insert(conn: &mut DbConnection, valid: &ValidLocation) -> QueryResult<Self> {
@@ -205,13 +207,13 @@ impl crate::directory::record::Record for Location {
     }
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &LocationId,
         expected: i32,
         valid: &ValidLocation,
     ) -> QueryResult<VersionedUpdate> {
         update(conn, id, expected, valid)
     }
-    fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    fn deactivate(conn: &mut DbConnection, id: &LocationId) -> QueryResult<bool> {
         deactivate(conn, id)
     }
 }

@@ -114,7 +114,7 @@ impl TryFrom<&PatientInput> for ValidPatient {
 /// A patient as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Patient {
-    pub id: String,
+    pub id: crate::db::ids::PatientId,
     /// Medical record number, assigned on registration and never changed.
     pub mrn: String,
     pub last_name: String,

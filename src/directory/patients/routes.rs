@@ -8,6 +8,7 @@ use super::model::{Patient, PatientInput, ValidPatient, parse_date};
 use super::store::{self, PatientFilter};
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
+use crate::db::ids::PatientId;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
@@ -129,7 +130,7 @@ async fn create_patient(
 async fn get_patient(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PatientId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let patient = with_conn(&state.pool, move |conn| {
@@ -154,7 +155,7 @@ async fn replace_patient(
     actor: Actor,
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PatientId>,
     body: ApiJson<PatientInput>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
@@ -180,7 +181,7 @@ async fn replace_patient(
 async fn deactivate_patient(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PatientId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let patient = with_conn(&state.pool, move |conn| {

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::model::{Patient, ValidPatient};
+use crate::db::ids::PatientId;
 use crate::db::schema::patients;
 use crate::db::{DbConnection, from_utc, like_prefix, lower, new_id, next_counter, now, to_utc};
 use crate::directory::address::Address;
@@ -105,7 +106,7 @@ impl<'a> PatientChanges<'a> {
 impl From<PatientRow> for Patient {
     fn from(row: PatientRow) -> Self {
         Patient {
-            id: row.id,
+            id: PatientId::from_stored(row.id),
             mrn: row.mrn,
             last_name: row.last_name,
             first_name: row.first_name,
@@ -140,9 +141,9 @@ pub fn insert(conn: &mut DbConnection, mrn_prefix: &str, p: &ValidPatient) -> Qu
     Ok(row.into())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Patient>> {
+pub fn find(conn: &mut DbConnection, id: &PatientId) -> QueryResult<Option<Patient>> {
     let row: Option<PatientRow> = patients::table
-        .find(id)
+        .find(id.as_str())
         .select(PatientRow::as_select())
         .first(conn)
         .optional()?;
@@ -150,8 +151,8 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Patient>> {
 }
 
 /// Whether a patient with this id exists (active or not), without reading its data.
-pub fn exists(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let count: i64 = patients::table.find(id).count().get_result(conn)?;
+pub fn exists(conn: &mut DbConnection, id: &PatientId) -> QueryResult<bool> {
+    let count: i64 = patients::table.find(id.as_str()).count().get_result(conn)?;
     Ok(count > 0)
 }
 
@@ -236,11 +237,11 @@ pub fn list(
 /// Replaces the patient's fields (not the MRN) if it is still at `expected_version`.
 pub fn update(
     conn: &mut DbConnection,
-    id: &str,
+    id: &PatientId,
     expected_version: i32,
     p: &ValidPatient,
 ) -> QueryResult<VersionedUpdate> {
-    let changed = diesel::update(patients::table.find(id))
+    let changed = diesel::update(patients::table.find(id.as_str()))
         .filter(patients::version.eq(expected_version))
         .set((
             PatientChanges::of(p),
@@ -252,8 +253,8 @@ pub fn update(
 }
 
 /// Marks the patient inactive (never deleted: encounters, claims and the audit trail refer to it).
-pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let changed = diesel::update(patients::table.find(id))
+pub fn deactivate(conn: &mut DbConnection, id: &PatientId) -> QueryResult<bool> {
+    let changed = diesel::update(patients::table.find(id.as_str()))
         .set((
             patients::active.eq(false),
             patients::version.eq(patients::version + 1),

@@ -76,7 +76,7 @@ impl TryFrom<&PayerInput> for ValidPayer {
 /// A payer as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Payer {
-    pub id: String,
+    pub id: crate::db::ids::PayerId,
     pub name: String,
     pub payer_id: String,
     pub address: Option<AddressJson>,

@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use super::model::{Payer, PayerInput, ValidPayer};
 use super::store::{self, PayerFilter};
 use crate::auth::Actor;
+use crate::db::ids::PayerId;
 use crate::directory::record;
 use crate::error::{AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn};
@@ -87,7 +88,7 @@ async fn create_payer(
 async fn get_payer(
     _actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PayerId>,
 ) -> AppResult<HttpResponse> {
     record::read::<Payer>(&state, path.into_inner()).await
 }
@@ -102,7 +103,7 @@ async fn replace_payer(
     actor: Actor,
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PayerId>,
     body: ApiJson<PayerInput>,
 ) -> AppResult<HttpResponse> {
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
@@ -118,7 +119,7 @@ async fn replace_payer(
 async fn deactivate_payer(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PayerId>,
 ) -> AppResult<HttpResponse> {
     record::deactivate::<Payer>(&state, actor, path.into_inner()).await
 }

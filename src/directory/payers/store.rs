@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Payer, ValidPayer};
+use crate::db::ids::PayerId;
 use crate::db::schema::payers;
-use crate::db::{DbConnection, from_utc, like_prefix, lower, new_id, now, to_utc};
+use crate::db::{DbConnection, from_utc, like_prefix, lower, now, to_utc};
 use crate::directory::address::optional_json;
 use crate::directory::values::ClaimFilingIndicator;
 use crate::error::VersionedUpdate;
@@ -64,7 +65,7 @@ impl From<PayerRow> for Payer {
     fn from(row: PayerRow) -> Self {
         let cfi_name = ClaimFilingIndicator::parse(&row.claim_filing_indicator).map(|c| c.name());
         Payer {
-            id: row.id,
+            id: PayerId::from_stored(row.id),
             name: row.name,
             payer_id: row.payer_id,
             address: optional_json(
@@ -87,7 +88,7 @@ impl From<PayerRow> for Payer {
 pub fn insert(conn: &mut DbConnection, p: &ValidPayer) -> QueryResult<Payer> {
     let changes = PayerChanges::of(p);
     let row = PayerRow {
-        id: new_id().to_string(),
+        id: PayerId::generate().to_string(),
         name: changes.name.to_owned(),
         payer_id: changes.payer_id.to_owned(),
         address_line1: changes.address_line1.map(str::to_owned),
@@ -107,9 +108,9 @@ pub fn insert(conn: &mut DbConnection, p: &ValidPayer) -> QueryResult<Payer> {
     Ok(row.into())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Payer>> {
+pub fn find(conn: &mut DbConnection, id: &PayerId) -> QueryResult<Option<Payer>> {
     let row: Option<PayerRow> = payers::table
-        .find(id)
+        .find(id.as_str())
         .select(PayerRow::as_select())
         .first(conn)
         .optional()?;
@@ -157,11 +158,11 @@ pub fn list(
 /// Replaces the payer's fields if it is still at `expected_version`.
 pub fn update(
     conn: &mut DbConnection,
-    id: &str,
+    id: &PayerId,
     expected_version: i32,
     p: &ValidPayer,
 ) -> QueryResult<VersionedUpdate> {
-    let changed = diesel::update(payers::table.find(id))
+    let changed = diesel::update(payers::table.find(id.as_str()))
         .filter(payers::version.eq(expected_version))
         .set((PayerChanges::of(p), payers::version.eq(payers::version + 1)))
         .execute(conn)?;
@@ -170,8 +171,8 @@ pub fn update(
 }
 
 /// Marks the payer inactive (never deleted: policies and claims refer to it).
-pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let changed = diesel::update(payers::table.find(id))
+pub fn deactivate(conn: &mut DbConnection, id: &PayerId) -> QueryResult<bool> {
+    let changed = diesel::update(payers::table.find(id.as_str()))
         .set((
             payers::active.eq(false),
             payers::version.eq(payers::version + 1),
@@ -183,15 +184,16 @@ pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 
 impl crate::directory::record::Record for Payer {
     const RESOURCE: &'static str = "payer";
+    type Id = PayerId;
     type Valid = ValidPayer;
 
     fn id(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
     fn version(&self) -> i32 {
         self.version
     }
-    fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Self>> {
+    fn find(conn: &mut DbConnection, id: &PayerId) -> QueryResult<Option<Self>> {
         find(conn, id)
     }
     fn insert(conn: &mut DbConnection, valid: &ValidPayer) -> QueryResult<Self> {
@@ -199,13 +201,13 @@ impl crate::directory::record::Record for Payer {
     }
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &PayerId,
         expected: i32,
         valid: &ValidPayer,
     ) -> QueryResult<VersionedUpdate> {
         update(conn, id, expected, valid)
     }
-    fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    fn deactivate(conn: &mut DbConnection, id: &PayerId) -> QueryResult<bool> {
         deactivate(conn, id)
     }
 }

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::subscriber::{Subscriber, SubscriberInput, ValidSubscriber};
+use crate::db::ids::{PatientId, PayerId, PolicyId};
 use crate::directory::patients::parse_date;
 use crate::directory::values::bounded_text;
 use crate::error::{AppError, Validator};
@@ -95,7 +96,7 @@ pub struct PolicyInput {
 /// A policy whose every field has been checked (the payer's existence is checked against the database).
 #[derive(Debug, Clone)]
 pub struct ValidPolicy {
-    pub payer_id: String,
+    pub payer_id: PayerId,
     pub member_id: String,
     pub group_number: Option<String>,
     pub group_name: Option<String>,
@@ -140,7 +141,7 @@ impl TryFrom<&PolicyInput> for ValidPolicy {
 
     fn try_from(input: &PolicyInput) -> Result<Self, AppError> {
         let mut v = Validator::new();
-        let payer_id = v.check("payer_id", bounded_text(&input.payer_id, 64));
+        let payer_id = v.check("payer_id", PayerId::parse(&input.payer_id));
         let member_id = v.check("member_id", member_id(&input.member_id));
         let group_number = v.optional("group_number", input.group_number.as_deref(), |s| {
             bounded_text(s, 50)
@@ -177,9 +178,9 @@ impl TryFrom<&PolicyInput> for ValidPolicy {
 /// An insurance policy as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Policy {
-    pub id: String,
-    pub patient_id: String,
-    pub payer_id: String,
+    pub id: PolicyId,
+    pub patient_id: PatientId,
+    pub payer_id: PayerId,
     pub member_id: String,
     pub group_number: Option<String>,
     pub group_name: Option<String>,

@@ -9,6 +9,7 @@ use super::model::{Policy, PolicyInput, Priority, ValidPolicy};
 use super::store::{self, PolicyFilter};
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
+use crate::db::ids::{PatientId, PayerId, PolicyId};
 use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients;
 use crate::error::{AppError, AppResult, Problem};
@@ -37,14 +38,14 @@ pub struct PolicyQuery {
     pub per_page: Option<i64>,
 }
 
-fn require_patient(conn: &mut DbConnection, patient_id: &str) -> AppResult<()> {
+fn require_patient(conn: &mut DbConnection, patient_id: &PatientId) -> AppResult<()> {
     if !patients::store::exists(conn, patient_id)? {
         return Err(AppError::NotFound("patient"));
     }
     Ok(())
 }
 
-fn require_active_payer(conn: &mut DbConnection, payer_id: &str) -> AppResult<()> {
+fn require_active_payer(conn: &mut DbConnection, payer_id: &PayerId) -> AppResult<()> {
     if !store::active_payer_exists(conn, payer_id)? {
         return Err(AppError::invalid(
             "payer_id",
@@ -67,9 +68,9 @@ fn priority_taken(priority: Priority) -> AppError {
 /// Refuses a second active policy of the same priority (the partial unique index backs this up).
 fn refuse_taken_priority(
     conn: &mut DbConnection,
-    patient_id: &str,
+    patient_id: &PatientId,
     p: &ValidPolicy,
-    except: Option<&str>,
+    except: Option<&PolicyId>,
 ) -> AppResult<()> {
     if store::priority_taken(conn, patient_id, p.priority, except)? {
         return Err(priority_taken(p.priority));
@@ -96,7 +97,7 @@ fn unique_as_priority_taken(priority: Priority) -> impl Fn(diesel::result::Error
 async fn list_policies(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PatientId>,
     query: ApiQuery<PolicyQuery>,
 ) -> AppResult<HttpResponse> {
     let patient_id = path.into_inner();
@@ -136,7 +137,7 @@ async fn list_policies(
 async fn create_policy(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<PatientId>,
     body: ApiJson<PolicyInput>,
 ) -> AppResult<HttpResponse> {
     let patient_id = path.into_inner();
@@ -165,7 +166,7 @@ async fn create_policy(
 async fn get_policy(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(PatientId, PolicyId)>,
 ) -> AppResult<HttpResponse> {
     let (patient_id, id) = path.into_inner();
     let policy = with_conn(&state.pool, move |conn| {
@@ -193,7 +194,7 @@ async fn replace_policy(
     actor: Actor,
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(PatientId, PolicyId)>,
     body: ApiJson<PolicyInput>,
 ) -> AppResult<HttpResponse> {
     let (patient_id, id) = path.into_inner();
@@ -229,7 +230,7 @@ async fn replace_policy(
 async fn deactivate_policy(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(PatientId, PolicyId)>,
 ) -> AppResult<HttpResponse> {
     let (patient_id, id) = path.into_inner();
     let policy = with_conn(&state.pool, move |conn| {

@@ -5,8 +5,9 @@ use diesel::prelude::*;
 
 use super::model::{Policy, Priority, Relationship, ValidPolicy};
 use super::subscriber::Subscriber;
+use crate::db::ids::{PatientId, PayerId, PolicyId};
 use crate::db::schema::{insurance_policies as policies, payers};
-use crate::db::{DbConnection, from_utc, new_id, now, to_utc};
+use crate::db::{DbConnection, from_utc, now, to_utc};
 use crate::directory::address::Address;
 use crate::error::VersionedUpdate;
 
@@ -51,7 +52,7 @@ impl PolicyFields {
         let s = p.subscriber.as_ref();
         let text = |f: fn(&super::ValidSubscriber) -> &str| s.map(|s| f(s).to_owned());
         PolicyFields {
-            payer_id: p.payer_id.clone(),
+            payer_id: p.payer_id.to_string(),
             member_id: p.member_id.clone(),
             group_number: p.group_number.clone(),
             group_name: p.group_name.clone(),
@@ -94,9 +95,9 @@ impl From<PolicyRow> for Policy {
         let subscriber = row.fields.subscriber();
         let f = row.fields;
         Policy {
-            id: row.id,
-            patient_id: row.patient_id,
-            payer_id: f.payer_id,
+            id: PolicyId::from_stored(row.id),
+            patient_id: PatientId::from_stored(row.patient_id),
+            payer_id: PayerId::from_stored(f.payer_id),
             member_id: f.member_id,
             group_number: f.group_number,
             group_name: f.group_name,
@@ -115,9 +116,9 @@ impl From<PolicyRow> for Policy {
 
 /// Whether an active payer has this id (the payers table belongs to the payers module; this is the one
 /// read policies need of it).
-pub fn active_payer_exists(conn: &mut DbConnection, payer_id: &str) -> QueryResult<bool> {
+pub fn active_payer_exists(conn: &mut DbConnection, payer_id: &PayerId) -> QueryResult<bool> {
     let count: i64 = payers::table
-        .filter(payers::id.eq(payer_id))
+        .filter(payers::id.eq(payer_id.as_str()))
         .filter(payers::active.eq(true))
         .count()
         .get_result(conn)?;
@@ -127,26 +128,30 @@ pub fn active_payer_exists(conn: &mut DbConnection, payer_id: &str) -> QueryResu
 /// Whether another active policy of the patient already has this priority.
 pub fn priority_taken(
     conn: &mut DbConnection,
-    patient_id: &str,
+    patient_id: &PatientId,
     priority: Priority,
-    except_id: Option<&str>,
+    except_id: Option<&PolicyId>,
 ) -> QueryResult<bool> {
     let mut query = policies::table
-        .filter(policies::patient_id.eq(patient_id))
+        .filter(policies::patient_id.eq(patient_id.as_str()))
         .filter(policies::priority.eq(priority.as_str()))
         .filter(policies::active.eq(true))
         .into_boxed();
     if let Some(id) = except_id {
-        query = query.filter(policies::id.ne(id.to_owned()));
+        query = query.filter(policies::id.ne(id.as_str().to_owned()));
     }
     Ok(query.count().get_result::<i64>(conn)? > 0)
 }
 
-pub fn insert(conn: &mut DbConnection, patient_id: &str, p: &ValidPolicy) -> QueryResult<Policy> {
+pub fn insert(
+    conn: &mut DbConnection,
+    patient_id: &PatientId,
+    p: &ValidPolicy,
+) -> QueryResult<Policy> {
     let at = from_utc(now());
     let row = PolicyRow {
-        id: new_id().to_string(),
-        patient_id: patient_id.to_owned(),
+        id: PolicyId::generate().to_string(),
+        patient_id: patient_id.to_string(),
         fields: PolicyFields::of(p),
         active: true,
         version: 1,
@@ -160,10 +165,14 @@ pub fn insert(conn: &mut DbConnection, patient_id: &str, p: &ValidPolicy) -> Que
 }
 
 /// The policy, if it belongs to this patient.
-pub fn find(conn: &mut DbConnection, patient_id: &str, id: &str) -> QueryResult<Option<Policy>> {
+pub fn find(
+    conn: &mut DbConnection,
+    patient_id: &PatientId,
+    id: &PolicyId,
+) -> QueryResult<Option<Policy>> {
     let row: Option<PolicyRow> = policies::table
-        .find(id)
-        .filter(policies::patient_id.eq(patient_id))
+        .find(id.as_str())
+        .filter(policies::patient_id.eq(patient_id.as_str()))
         .select(PolicyRow::as_select())
         .first(conn)
         .optional()?;
@@ -178,14 +187,14 @@ pub struct PolicyFilter {
 /// One page of the patient's policies, by priority order, then effective date and id.
 pub fn list(
     conn: &mut DbConnection,
-    patient_id: &str,
+    patient_id: &PatientId,
     filter: &PolicyFilter,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Policy>, i64)> {
     let query = || {
         let mut q = policies::table
-            .filter(policies::patient_id.eq(patient_id.to_owned()))
+            .filter(policies::patient_id.eq(patient_id.as_str().to_owned()))
             .into_boxed();
         if let Some(active) = filter.active {
             q = q.filter(policies::active.eq(active));
@@ -211,13 +220,13 @@ pub fn list(
 /// Replaces the policy's fields if it belongs to the patient and is still at `expected_version`.
 pub fn update(
     conn: &mut DbConnection,
-    patient_id: &str,
-    id: &str,
+    patient_id: &PatientId,
+    id: &PolicyId,
     expected_version: i32,
     p: &ValidPolicy,
 ) -> QueryResult<VersionedUpdate> {
-    let changed = diesel::update(policies::table.find(id))
-        .filter(policies::patient_id.eq(patient_id))
+    let changed = diesel::update(policies::table.find(id.as_str()))
+        .filter(policies::patient_id.eq(patient_id.as_str()))
         .filter(policies::version.eq(expected_version))
         .set((
             PolicyFields::of(p),
@@ -230,9 +239,13 @@ pub fn update(
 }
 
 /// Marks the policy inactive (kept: claims and the audit trail refer to it), freeing its priority.
-pub fn deactivate(conn: &mut DbConnection, patient_id: &str, id: &str) -> QueryResult<bool> {
-    let changed = diesel::update(policies::table.find(id))
-        .filter(policies::patient_id.eq(patient_id))
+pub fn deactivate(
+    conn: &mut DbConnection,
+    patient_id: &PatientId,
+    id: &PolicyId,
+) -> QueryResult<bool> {
+    let changed = diesel::update(policies::table.find(id.as_str()))
+        .filter(policies::patient_id.eq(patient_id.as_str()))
         .set((
             policies::active.eq(false),
             policies::version.eq(policies::version + 1),

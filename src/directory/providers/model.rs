@@ -120,7 +120,7 @@ impl TryFrom<&ProviderInput> for ValidProvider {
 /// A provider as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Provider {
-    pub id: String,
+    pub id: crate::db::ids::ProviderId,
     pub npi: String,
     pub entity_type: EntityType,
     pub last_name: String,

@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 use super::model::{Provider, ProviderInput, ValidProvider};
 use super::store::{self, ProviderFilter};
 use crate::auth::Actor;
+use crate::db::ids::ProviderId;
 use crate::directory::record;
 use crate::error::{AppResult, Problem};
 use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn};
@@ -89,7 +90,7 @@ async fn create_provider(
 async fn get_provider(
     _actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<ProviderId>,
 ) -> AppResult<HttpResponse> {
     record::read::<Provider>(&state, path.into_inner()).await
 }
@@ -104,7 +105,7 @@ async fn replace_provider(
     actor: Actor,
     req: HttpRequest,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<ProviderId>,
     body: ApiJson<ProviderInput>,
 ) -> AppResult<HttpResponse> {
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
@@ -120,7 +121,7 @@ async fn replace_provider(
 async fn deactivate_provider(
     actor: Actor,
     state: web::Data<AppState>,
-    path: web::Path<String>,
+    path: web::Path<ProviderId>,
 ) -> AppResult<HttpResponse> {
     record::deactivate::<Provider>(&state, actor, path.into_inner()).await
 }

@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{EntityType, Provider, ValidProvider};
+use crate::db::ids::ProviderId;
 use crate::db::schema::providers;
-use crate::db::{DbConnection, from_utc, like_prefix, lower, new_id, now, to_utc};
+use crate::db::{DbConnection, from_utc, like_prefix, lower, now, to_utc};
 use crate::error::{AppError, AppResult, VersionedUpdate};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -63,7 +64,7 @@ impl<'a> ProviderChanges<'a> {
 impl From<ProviderRow> for Provider {
     fn from(row: ProviderRow) -> Self {
         Provider {
-            id: row.id,
+            id: ProviderId::from_stored(row.id),
             npi: row.npi,
             entity_type: EntityType::parse(&row.entity_type).unwrap_or(EntityType::Individual),
             last_name: row.last_name,
@@ -84,7 +85,7 @@ impl From<ProviderRow> for Provider {
 pub fn insert(conn: &mut DbConnection, p: &ValidProvider) -> QueryResult<Provider> {
     let changes = ProviderChanges::of(p);
     let row = ProviderRow {
-        id: new_id().to_string(),
+        id: ProviderId::generate().to_string(),
         npi: changes.npi.to_owned(),
         entity_type: changes.entity_type.to_owned(),
         last_name: changes.last_name.to_owned(),
@@ -105,9 +106,9 @@ pub fn insert(conn: &mut DbConnection, p: &ValidProvider) -> QueryResult<Provide
     Ok(row.into())
 }
 
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Provider>> {
+pub fn find(conn: &mut DbConnection, id: &ProviderId) -> QueryResult<Option<Provider>> {
     let row: Option<ProviderRow> = providers::table
-        .find(id)
+        .find(id.as_str())
         .select(ProviderRow::as_select())
         .first(conn)
         .optional()?;
@@ -115,10 +116,14 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Provider>> 
 }
 
 /// Another provider already holding this NPI.
-pub fn npi_taken(conn: &mut DbConnection, npi: &str, except_id: Option<&str>) -> QueryResult<bool> {
+pub fn npi_taken(
+    conn: &mut DbConnection,
+    npi: &str,
+    except_id: Option<&ProviderId>,
+) -> QueryResult<bool> {
     let mut query = providers::table.filter(providers::npi.eq(npi)).into_boxed();
     if let Some(id) = except_id {
-        query = query.filter(providers::id.ne(id.to_owned()));
+        query = query.filter(providers::id.ne(id.as_str().to_owned()));
     }
     Ok(query.count().get_result::<i64>(conn)? > 0)
 }
@@ -175,11 +180,11 @@ pub fn list(
 /// Replaces the provider's fields if it is still at `expected_version`.
 pub fn update(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ProviderId,
     expected_version: i32,
     p: &ValidProvider,
 ) -> QueryResult<VersionedUpdate> {
-    let changed = diesel::update(providers::table.find(id))
+    let changed = diesel::update(providers::table.find(id.as_str()))
         .filter(providers::version.eq(expected_version))
         .set((
             ProviderChanges::of(p),
@@ -191,8 +196,8 @@ pub fn update(
 }
 
 /// Marks the provider inactive (never deleted: claims and the audit trail refer to it).
-pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
-    let changed = diesel::update(providers::table.find(id))
+pub fn deactivate(conn: &mut DbConnection, id: &ProviderId) -> QueryResult<bool> {
+    let changed = diesel::update(providers::table.find(id.as_str()))
         .set((
             providers::active.eq(false),
             providers::version.eq(providers::version + 1),
@@ -204,15 +209,16 @@ pub fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
 
 impl crate::directory::record::Record for Provider {
     const RESOURCE: &'static str = "provider";
+    type Id = ProviderId;
     type Valid = ValidProvider;
 
     fn id(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
     fn version(&self) -> i32 {
         self.version
     }
-    fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Self>> {
+    fn find(conn: &mut DbConnection, id: &ProviderId) -> QueryResult<Option<Self>> {
         find(conn, id)
     }
     fn insert(conn: &mut DbConnection, valid: &ValidProvider) -> QueryResult<Self> {
@@ -220,13 +226,13 @@ impl crate::directory::record::Record for Provider {
     }
     fn update(
         conn: &mut DbConnection,
-        id: &str,
+        id: &ProviderId,
         expected: i32,
         valid: &ValidProvider,
     ) -> QueryResult<VersionedUpdate> {
         update(conn, id, expected, valid)
     }
-    fn deactivate(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    fn deactivate(conn: &mut DbConnection, id: &ProviderId) -> QueryResult<bool> {
         deactivate(conn, id)
     }
 
@@ -234,7 +240,7 @@ impl crate::directory::record::Record for Provider {
     fn check_unique(
         conn: &mut DbConnection,
         valid: &ValidProvider,
-        id: Option<&str>,
+        id: Option<&ProviderId>,
     ) -> AppResult<()> {
         if npi_taken(conn, valid.npi.as_str(), id)? {
             return Err(AppError::conflict(
