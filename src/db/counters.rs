@@ -19,18 +19,8 @@ pub fn next_counter(conn: &mut DbConnection, name: &str) -> QueryResult<i64> {
         .first(conn)
 }
 
-/// Creates the counter at 0 unless it exists. Upserts are not portable through the multi-backend
-/// connection, so this one matches on the backend.
+/// Creates the counter at 0 unless it exists.
 fn ensure_counter(conn: &mut DbConnection, name: &str) -> QueryResult<usize> {
     let row = (counters::name.eq(name), counters::value.eq(0_i64));
-    match conn {
-        DbConnection::Pg(c) => diesel::insert_into(counters::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c),
-        DbConnection::Sqlite(c) => diesel::insert_into(counters::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c),
-    }
+    crate::insert_or_ignore!(conn, counters::table, row)
 }

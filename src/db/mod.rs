@@ -86,3 +86,22 @@ where
     diesel::sql_query(format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})")).execute(conn)?;
     result
 }
+
+/// `INSERT … ON CONFLICT DO NOTHING`: the multi-backend connection cannot express upserts, so this runs
+/// the insert on the concrete connection. Evaluates to the number of rows inserted (0 on a conflict).
+#[macro_export]
+macro_rules! insert_or_ignore {
+    ($conn:expr, $table:expr, $values:expr) => {{
+        use diesel::RunQueryDsl;
+        match $conn {
+            $crate::db::DbConnection::Pg(c) => diesel::insert_into($table)
+                .values($values)
+                .on_conflict_do_nothing()
+                .execute(c),
+            $crate::db::DbConnection::Sqlite(c) => diesel::insert_into($table)
+                .values($values)
+                .on_conflict_do_nothing()
+                .execute(c),
+        }
+    }};
+}

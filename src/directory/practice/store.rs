@@ -123,16 +123,7 @@ pub fn save(
         // A concurrent first save may insert between a check and our insert; ON CONFLICT DO NOTHING makes
         // the loser see the row as already there (Stale) instead of failing on the primary key.
         let row = PracticeChanges::of(p).into_row();
-        let inserted = match conn {
-            DbConnection::Pg(c) => diesel::insert_into(practice::table)
-                .values(&row)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(practice::table)
-                .values(&row)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-        };
+        let inserted = crate::insert_or_ignore!(conn, practice::table, &row)?;
         return Ok(if inserted > 0 {
             VersionedUpdate::Updated
         } else {
