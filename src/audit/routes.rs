@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 use super::{AuditEvent, AuditFilter, list_events};
 use crate::auth::Actor;
 use crate::error::AppResult;
-use crate::http::{ApiQuery, AppState, Page, PageParams, with_conn};
+use crate::http::{ApiQuery, AppState, Page, Paging, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_audit);
@@ -45,11 +45,7 @@ async fn list_audit(
     query: ApiQuery<AuditQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
-    let (page, per_page, offset) = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .resolve()?;
+    let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = AuditFilter {
         resource_type: q.resource_type,
         resource_id: q.resource_id,
@@ -60,13 +56,8 @@ async fn list_audit(
         to: q.to,
     };
     let (items, total) = with_conn(&state.pool, move |conn| {
-        Ok(list_events(conn, &filter, per_page, offset)?)
+        Ok(list_events(conn, &filter, paging.per_page, paging.offset)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(paging.respond(items, total))
 }

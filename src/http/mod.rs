@@ -13,7 +13,7 @@ mod version;
 pub use blocking::with_conn;
 pub use errors::{configure_extractors, not_found_route};
 pub use json::ApiJson;
-pub use pagination::{Page, PageParams};
+pub use pagination::{Page, Paging};
 pub use query::ApiQuery;
 pub use request_id::{PrivacyRootSpan, client_ip, request_id};
 pub use state::AppState;

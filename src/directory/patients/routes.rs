@@ -12,7 +12,7 @@ use crate::db::ids::PatientId;
 use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
     with_etag,
 };
 
@@ -73,15 +73,11 @@ async fn list_patients(
     query: ApiQuery<PatientQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
-    let (page, per_page, offset) = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .resolve()?;
+    let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = q.filter()?;
     let (items, total) = with_conn(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            let (items, total) = store::list(conn, &filter, per_page, offset)?;
+            let (items, total) = store::list(conn, &filter, paging.per_page, paging.offset)?;
             for p in &items {
                 let event = Audit::new("search", "patient", &p.id).patient(&p.id);
                 audit::record(conn, &actor.audit(), event)?;
@@ -90,12 +86,7 @@ async fn list_patients(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(paging.respond(items, total))
 }
 
 /// Registers a patient and assigns the next MRN.

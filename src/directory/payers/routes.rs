@@ -10,7 +10,7 @@ use crate::auth::Actor;
 use crate::db::ids::PayerId;
 use crate::directory::record;
 use crate::error::{AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, with_conn};
+use crate::http::{ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_payers)
@@ -44,26 +44,17 @@ async fn list_payers(
     query: ApiQuery<PayerQuery>,
 ) -> AppResult<HttpResponse> {
     let q = query.into_inner();
-    let (page, per_page, offset) = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .resolve()?;
+    let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = PayerFilter {
         active: q.active,
         name: q.name,
         payer_id: q.payer_id,
     };
     let (items, total) = with_conn(&state.pool, move |conn| {
-        Ok(store::list(conn, &filter, per_page, offset)?)
+        Ok(store::list(conn, &filter, paging.per_page, paging.offset)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(paging.respond(items, total))
 }
 
 /// Adds a payer. Electronic payer ids need not be unique: one clearinghouse id can serve several plans.

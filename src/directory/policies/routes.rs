@@ -14,7 +14,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, PageParams, created_with_etag, with_conn,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
     with_etag,
 };
 
@@ -102,16 +102,13 @@ async fn list_policies(
 ) -> AppResult<HttpResponse> {
     let patient_id = path.into_inner();
     let q = query.into_inner();
-    let (page, per_page, offset) = PageParams {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .resolve()?;
+    let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = PolicyFilter { active: q.active };
     let (items, total) = with_conn(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
             require_patient(conn, &patient_id)?;
-            let (items, total) = store::list(conn, &patient_id, &filter, per_page, offset)?;
+            let (items, total) =
+                store::list(conn, &patient_id, &filter, paging.per_page, paging.offset)?;
             for policy in &items {
                 let event = Audit::new("read", RESOURCE, &policy.id).patient(&patient_id);
                 audit::record(conn, &actor.audit(), event)?;
@@ -120,12 +117,7 @@ async fn list_policies(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        page,
-        per_page,
-        total,
-    }))
+    Ok(paging.respond(items, total))
 }
 
 /// Adds a policy to the patient. Only one active policy of each priority: a second is 409 `priority_taken`.
