@@ -290,10 +290,6 @@ impl Validator {
         self.errors.push(FieldError::new(field, message));
     }
 
-    pub fn is_valid(&self) -> bool {
-        self.errors.is_empty()
-    }
-
     /// The built value when every field was valid; `build` returns `None` only if a field was invalid.
     pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> AppResult<T> {
         if !self.errors.is_empty() {

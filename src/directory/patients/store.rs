@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::model::{Patient, ValidPatient};
 use crate::db::ids::PatientId;
 use crate::db::schema::patients;
-use crate::db::{DbConnection, from_utc, like_prefix, lower, new_id, next_counter, now, to_utc};
+use crate::db::{DbConnection, from_utc, like_prefix, lower, next_counter, now, to_utc};
 use crate::directory::address::Address;
 use crate::error::VersionedUpdate;
 
@@ -134,7 +134,10 @@ impl From<PatientRow> for Patient {
 /// counter increment and the row commit together and no MRN is handed out twice.
 pub fn insert(conn: &mut DbConnection, mrn_prefix: &str, p: &ValidPatient) -> QueryResult<Patient> {
     let n = next_counter(conn, "mrn")?;
-    let row = PatientChanges::of(p).into_row(new_id().to_string(), format!("{mrn_prefix}{n:07}"));
+    let row = PatientChanges::of(p).into_row(
+        PatientId::generate().to_string(),
+        format!("{mrn_prefix}{n:07}"),
+    );
     diesel::insert_into(patients::table)
         .values(&row)
         .execute(conn)?;
