@@ -1,12 +1,10 @@
 //! First start: an empty database gets an administrator and a one-time token to reach the API with.
 
-use chrono::Duration;
-
-use crate::audit::{self, Audit, AuditActor};
-use crate::auth::routes::add_user;
-use crate::auth::{Role, Username, issue_token, store};
-use crate::db::{DbConnection, exclusively, now, write_transaction};
-use crate::error::{AppError, AppResult};
+use crate::audit::AuditActor;
+use crate::auth::admin::{TokenGrant, ValidUser, add_user, grant_token};
+use crate::auth::{Role, store};
+use crate::db::{DbConnection, exclusively, write_transaction};
+use crate::error::AppResult;
 
 pub const FIRST_ADMIN: &str = "admin";
 const FIRST_TOKEN_DAYS: i64 = 30;
@@ -22,10 +20,11 @@ fn create_first_admin(conn: &mut DbConnection) -> AppResult<Option<String>> {
         return Ok(None);
     }
     let actor = AuditActor::system("bootstrap");
-    let username = Username::parse(FIRST_ADMIN).map_err(AppError::internal)?;
-    let user = add_user(conn, &actor, &username, "Administrator", Role::Admin, None)?;
-    let expires = now() + Duration::days(FIRST_TOKEN_DAYS);
-    let (token, info) = issue_token(conn, &user.id, "first start", expires)?;
-    audit::record(conn, &actor, Audit::new("create", "token", &info.id))?;
-    Ok(Some(token))
+    let admin = ValidUser::parse(FIRST_ADMIN, "Administrator", Role::Admin.as_str(), None)?;
+    let user = add_user(conn, &actor, &admin, None)?;
+    let grant = TokenGrant {
+        name: "first start".into(),
+        days: FIRST_TOKEN_DAYS,
+    };
+    Ok(Some(grant_token(conn, &actor, &user.id, &grant)?.token))
 }

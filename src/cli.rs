@@ -5,14 +5,12 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::process::ExitCode;
 
-use chrono::Duration;
-
-use crate::audit::{self, Audit, AuditActor};
-use crate::auth::routes::add_user;
-use crate::auth::{Role, Username, check_new_password, hash_password, issue_token, store};
+use crate::audit::{self, AuditActor};
+use crate::auth::admin::{self, TokenGrant, ValidUser, add_user};
+use crate::auth::{User, hash_password, store};
 use crate::config::Settings;
 use crate::db::ids::TokenId;
-use crate::db::{self, DbConnection, DbPool, PooledConn, now, write_transaction};
+use crate::db::{self, DbConnection, DbPool, PooledConn, write_transaction};
 
 type CliResult = Result<ExitCode, String>;
 
@@ -117,37 +115,29 @@ pub fn user_add(
     display_name: Option<&str>,
     password_stdin: bool,
 ) -> CliResult {
-    let username = Username::parse(username).map_err(|m| format!("username {m}"))?;
-    let role = Role::parse(role).map_err(|m| format!("role {m}"))?;
-    let password_hash = if password_stdin {
-        let mut password = String::new();
-        std::io::stdin()
-            .read_to_string(&mut password)
-            .map_err(|e| e.to_string())?;
-        let password = password.trim_end_matches(['\r', '\n']);
-        check_new_password(password).map_err(|m| format!("password {m}"))?;
-        Some(hash_password(password)?)
-    } else {
-        None
-    };
+    let password = password_stdin.then(read_password).transpose()?;
+    let user = ValidUser::parse(username, display_name.unwrap_or(username), role, password)
+        .map_err(|e| e.to_string())?;
+    let password_hash = user.password.as_deref().map(hash_password).transpose()?;
     let mut conn = connection(settings)?;
-    let display_name = display_name.unwrap_or(username.as_str()).to_owned();
-    let user = write_transaction(&mut conn, |conn: &mut DbConnection| {
-        add_user(
-            conn,
-            &cli_actor(),
-            &username,
-            &display_name,
-            role,
-            password_hash,
-        )
+    let created = write_transaction(&mut conn, |conn: &mut DbConnection| {
+        add_user(conn, &cli_actor(), &user, password_hash)
     })
     .map_err(|e| e.to_string())?;
     println!(
         "created user {} ({}) with id {}",
-        user.username, user.role, user.id
+        created.username, created.role, created.id
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The password piped to standard input, without its line ending.
+fn read_password() -> Result<String, String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| e.to_string())?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 pub fn user_list(settings: &Settings) -> CliResult {
@@ -166,54 +156,44 @@ pub fn user_list(settings: &Settings) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The user with this username, or a message naming it.
+fn user_named(conn: &mut DbConnection, username: &str) -> Result<User, String> {
+    let name = username.trim().to_ascii_lowercase();
+    store::find_user_by_name(conn, &name)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no user named {name}"))
+}
+
 pub fn user_disable(settings: &Settings, username: &str) -> CliResult {
     let mut conn = connection(settings)?;
-    let name = username.trim().to_ascii_lowercase();
-    write_transaction(&mut conn, |conn: &mut DbConnection| {
-        let user = store::find_user_by_name(conn, &name)?
-            .ok_or(crate::error::AppError::NotFound("user"))?;
-        store::disable_user(conn, &user.id)?;
-        audit::record(conn, &cli_actor(), Audit::new("disable", "user", &user.id))?;
-        Ok::<_, crate::error::AppError>(())
+    let user = user_named(&mut conn, username)?;
+    write_transaction(&mut conn, |conn| {
+        admin::disable_user(conn, &cli_actor(), &user.id)
     })
     .map_err(|e| e.to_string())?;
-    println!("disabled {name} and revoked their tokens");
+    println!("disabled {} and revoked their tokens", user.username);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn token_create(settings: &Settings, username: &str, name: &str, days: i64) -> CliResult {
-    if !(1..=365).contains(&days) {
-        return Err("--days must be between 1 and 365".into());
-    }
+    let grant = TokenGrant::parse(name, Some(days)).map_err(|e| e.to_string())?;
     let mut conn = connection(settings)?;
-    let username = username.trim().to_ascii_lowercase();
-    let token = write_transaction(&mut conn, |conn: &mut DbConnection| {
-        let user = store::find_user_by_name(conn, &username)?
-            .filter(|u| u.active)
-            .ok_or(crate::error::AppError::NotFound("active user"))?;
-        let (token, info) = issue_token(conn, &user.id, name, now() + Duration::days(days))?;
-        audit::record(conn, &cli_actor(), Audit::new("create", "token", &info.id))?;
-        Ok::<_, crate::error::AppError>(token)
+    let user = user_named(&mut conn, username)?;
+    let created = write_transaction(&mut conn, |conn| {
+        admin::grant_token(conn, &cli_actor(), &user.id, &grant)
     })
     .map_err(|e| e.to_string())?;
-    println!("{token}");
+    println!("{}", created.token);
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn token_revoke(settings: &Settings, token_id: &str) -> CliResult {
     let token_id = TokenId::parse(token_id).map_err(|m| format!("token id {m}"))?;
     let mut conn = connection(settings)?;
-    let revoked = write_transaction(&mut conn, |conn: &mut DbConnection| {
-        let revoked = store::revoke_token(conn, &token_id)?;
-        if revoked {
-            audit::record(conn, &cli_actor(), Audit::new("revoke", "token", &token_id))?;
-        }
-        Ok::<_, diesel::result::Error>(revoked)
+    write_transaction(&mut conn, |conn| {
+        admin::revoke_token(conn, &cli_actor(), &token_id)
     })
     .map_err(|e| e.to_string())?;
-    if !revoked {
-        return Err(format!("no active token with id {token_id}"));
-    }
     println!("revoked {token_id}");
     Ok(ExitCode::SUCCESS)
 }

@@ -26,7 +26,7 @@ impl FieldError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("invalid request: {0:?}")]
+    #[error("{}", describe_fields(.0))]
     Validation(Vec<FieldError>),
     #[error("malformed request: {0}")]
     BadRequest(String),
@@ -59,6 +59,12 @@ pub enum AppError {
     Unavailable(String),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// `username must be 3 to 64 characters; role must be one of …` (for logs and the command line).
+fn describe_fields(errors: &[FieldError]) -> String {
+    let parts: Vec<String> = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
+    parts.join("; ")
 }
 
 /// The problem+json body.

@@ -1,5 +1,6 @@
 //! Users, passwords, tokens, roles, and the one table of which role may call which route.
 
+pub mod admin;
 mod extract;
 mod model;
 pub mod policy;

@@ -5,14 +5,14 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{Role, Username, check_new_password};
+use super::admin::{self, TokenGrant, ValidUser};
 use super::secrets::{hash_password, verify_password, verify_password_against_nothing};
-use super::store::{self, NewUser, TokenInfo, User};
+use super::store::{self, User};
 use super::{Actor, issue_token};
 use crate::audit::{self, Audit, AuditActor};
 use crate::db::ids::{TokenId, UserId};
-use crate::db::{DbConnection, now, write_transaction};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::db::{now, write_transaction};
+use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, AppState, client_ip, request_id, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -159,48 +159,6 @@ pub struct CreateUserRequest {
     pub password: Option<String>,
 }
 
-struct ValidUser {
-    username: Username,
-    display_name: String,
-    role: Role,
-    password: Option<String>,
-}
-
-impl TryFrom<CreateUserRequest> for ValidUser {
-    type Error = AppError;
-
-    fn try_from(body: CreateUserRequest) -> Result<Self, AppError> {
-        let mut errors = Vec::new();
-        let username = Username::parse(&body.username)
-            .map_err(|m| errors.push(FieldError::new("username", m)))
-            .ok();
-        let display_name = body.display_name.trim().to_owned();
-        if display_name.is_empty() || display_name.chars().count() > 100 {
-            errors.push(FieldError::new(
-                "display_name",
-                "must be 1 to 100 characters",
-            ));
-        }
-        let role = Role::parse(&body.role)
-            .map_err(|m| errors.push(FieldError::new("role", m)))
-            .ok();
-        if let Some(password) = &body.password
-            && let Err(m) = check_new_password(password)
-        {
-            errors.push(FieldError::new("password", m));
-        }
-        match (username, role) {
-            (Some(username), Some(role)) if errors.is_empty() => Ok(ValidUser {
-                username,
-                display_name,
-                role,
-                password: body.password,
-            }),
-            _ => Err(AppError::Validation(errors)),
-        }
-    }
-}
-
 /// Creates a user.
 #[utoipa::path(tag = "users", request_body = CreateUserRequest,
     responses((status = 201, body = User), (status = 409, body = crate::error::Problem),
@@ -212,8 +170,14 @@ async fn create_user(
     state: web::Data<AppState>,
     body: ApiJson<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
-    let valid = ValidUser::try_from(body.0)?;
-    let password_hash = match valid.password {
+    let body = body.0;
+    let valid = ValidUser::parse(
+        &body.username,
+        &body.display_name,
+        &body.role,
+        body.password,
+    )?;
+    let password_hash = match valid.password.clone() {
         Some(password) => Some(
             web::block(move || hash_password(&password))
                 .await?
@@ -223,50 +187,11 @@ async fn create_user(
     };
     let user = with_conn(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            add_user(
-                conn,
-                &actor.audit(),
-                &valid.username,
-                &valid.display_name,
-                valid.role,
-                password_hash,
-            )
+            admin::add_user(conn, &actor.audit(), &valid, password_hash)
         })
     })
     .await?;
     Ok(HttpResponse::Created().json(user))
-}
-
-/// Inserts a user (refusing a taken name with 409) and audits it; shared by the API and the CLI.
-pub fn add_user(
-    conn: &mut DbConnection,
-    actor: &AuditActor,
-    username: &Username,
-    display_name: &str,
-    role: Role,
-    password_hash: Option<String>,
-) -> AppResult<User> {
-    if store::find_user_by_name(conn, username.as_str())?.is_some() {
-        return Err(AppError::conflict(
-            "username_taken",
-            "a user with this username already exists",
-        ));
-    }
-    let user = store::insert_user(
-        conn,
-        NewUser {
-            username: username.as_str(),
-            display_name,
-            role,
-            password_hash,
-        },
-    )?;
-    audit::record(
-        conn,
-        actor,
-        Audit::new("create", "user", &user.id).detail(format!("role={role}")),
-    )?;
-    Ok(user)
 }
 
 /// One user.
@@ -305,13 +230,7 @@ async fn disable_user(
         ));
     }
     let user = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if !store::disable_user(conn, &id)? {
-                return Err(AppError::NotFound("user"));
-            }
-            audit::record(conn, &actor.audit(), Audit::new("disable", "user", &id))?;
-            store::find_user(conn, &id)?.ok_or(AppError::NotFound("user"))
-        })
+        write_transaction(conn, |conn| admin::disable_user(conn, &actor.audit(), &id))
     })
     .await?;
     Ok(HttpResponse::Ok().json(user))
@@ -326,17 +245,9 @@ pub struct CreateTokenRequest {
     pub expires_in_days: Option<i64>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedToken {
-    /// The secret, shown only in this answer.
-    pub token: String,
-    #[serde(flatten)]
-    pub info: TokenInfo,
-}
-
 /// Issues an API token for a user (for devices and integrations).
 #[utoipa::path(tag = "users", params(("user_id" = String, Path)), request_body = CreateTokenRequest,
-    responses((status = 201, body = CreatedToken), (status = 404, body = crate::error::Problem),
+    responses((status = 201, body = admin::CreatedToken), (status = 404, body = crate::error::Problem),
               (status = 422, body = crate::error::Problem)),
     security(("bearer" = [])))]
 #[post("/users/{user_id}/tokens")]
@@ -347,34 +258,10 @@ async fn create_token(
     body: ApiJson<CreateTokenRequest>,
 ) -> AppResult<HttpResponse> {
     let user_id = path.into_inner();
-    let name = body.0.name.trim().to_owned();
-    let days = body.0.expires_in_days.unwrap_or(90);
-    let mut errors = Vec::new();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.push(FieldError::new("name", "must be 1 to 100 characters"));
-    }
-    if !(1..=365).contains(&days) {
-        errors.push(FieldError::new(
-            "expires_in_days",
-            "must be between 1 and 365",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
+    let grant = TokenGrant::parse(&body.0.name, body.0.expires_in_days)?;
     let created = with_conn(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            let user = store::find_user(conn, &user_id)?.ok_or(AppError::NotFound("user"))?;
-            if !user.active {
-                return Err(AppError::conflict("user_disabled", "the user is disabled"));
-            }
-            let (token, info) = issue_token(conn, &user.id, &name, now() + Duration::days(days))?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", "token", &info.id),
-            )?;
-            Ok(CreatedToken { token, info })
+            admin::grant_token(conn, &actor.audit(), &user_id, &grant)
         })
     })
     .await?;
@@ -394,15 +281,7 @@ async fn revoke_token(
     let token_id = path.into_inner();
     with_conn(&state.pool, move |conn| {
         write_transaction(conn, |conn| {
-            if !store::revoke_token(conn, &token_id)? {
-                return Err(AppError::NotFound("token"));
-            }
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("revoke", "token", &token_id),
-            )?;
-            Ok(())
+            admin::revoke_token(conn, &actor.audit(), &token_id)
         })
     })
     .await?;
