@@ -63,7 +63,10 @@ pub enum AppError {
 
 /// `username must be 3 to 64 characters; role must be one of …` (for logs and the command line).
 fn describe_fields(errors: &[FieldError]) -> String {
-    let parts: Vec<String> = errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
+    let parts: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{} {}", e.field, e.message))
+        .collect();
     parts.join("; ")
 }
 

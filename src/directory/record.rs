@@ -1,6 +1,7 @@
-//! What providers, locations and payers share: versioned records that are created, read, replaced and
-//! deactivated (never deleted) the same way, each write audited in its transaction. Their route handlers
-//! stay thin and typed (for the OpenAPI document); the shared steps live here once.
+//! What directory records share: versioned records that are created, read, replaced and deactivated
+//! (never deleted) the same way, each write audited in its transaction. A record that is patient data
+//! (a patient) also has its reads audited, and its events name the patient. Route handlers stay thin and
+//! typed (for the OpenAPI document); the shared steps live here once.
 
 use actix_web::HttpResponse;
 use diesel::QueryResult;
@@ -23,8 +24,14 @@ pub trait Record: Serialize + Send + Sized + 'static {
 
     fn id(&self) -> &str;
     fn version(&self) -> i32;
+
+    /// The patient whose data this is, for records that are patient data: their reads are audited too.
+    fn patient_id(&self) -> Option<&str> {
+        None
+    }
+    /// Whether reads are audited (patient data). Known before the read, unlike `patient_id`.
+    const AUDIT_READS: bool = false;
     fn find(conn: &mut DbConnection, id: &Self::Id) -> QueryResult<Option<Self>>;
-    fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> QueryResult<Self>;
     fn update(
         conn: &mut DbConnection,
         id: &Self::Id,
@@ -43,12 +50,31 @@ pub trait Record: Serialize + Send + Sized + 'static {
     }
 }
 
+/// A record created from its checked input alone (a patient is not: registering one assigns an MRN).
+pub trait Insert: Record {
+    fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> QueryResult<Self>;
+}
+
 fn find_or_404<R: Record>(conn: &mut DbConnection, id: &R::Id) -> AppResult<R> {
     R::find(conn, id)?.ok_or(AppError::NotFound(R::RESOURCE))
 }
 
+/// Appends `action` on `record` to the audit trail, naming the patient when the record is patient data.
+fn audit_action<R: Record>(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    action: &str,
+    record: &R,
+) -> AppResult<()> {
+    let mut event = Audit::new(action, R::RESOURCE, record.id());
+    if let Some(patient_id) = record.patient_id() {
+        event = event.patient(patient_id);
+    }
+    Ok(audit::record(conn, &actor.audit(), event)?)
+}
+
 /// 201 with the new record.
-pub async fn create<R: Record>(
+pub async fn create<R: Insert>(
     state: &AppState,
     actor: Actor,
     valid: R::Valid,
@@ -69,9 +95,19 @@ pub async fn create<R: Record>(
     Ok(created_with_etag(record.version(), &record))
 }
 
-/// 200 with the record and its version as ETag, or 404.
-pub async fn read<R: Record>(state: &AppState, id: R::Id) -> AppResult<HttpResponse> {
-    let record = with_conn(&state.pool, move |conn| find_or_404::<R>(conn, &id)).await?;
+/// 200 with the record and its version as ETag, or 404. Reading patient data is audited.
+pub async fn read<R: Record>(state: &AppState, actor: Actor, id: R::Id) -> AppResult<HttpResponse> {
+    let record = with_conn(&state.pool, move |conn| {
+        if !R::AUDIT_READS {
+            return find_or_404::<R>(conn, &id);
+        }
+        write_transaction(conn, |conn| {
+            let record = find_or_404::<R>(conn, &id)?;
+            audit_action(conn, &actor, "read", &record)?;
+            Ok(record)
+        })
+    })
+    .await?;
     Ok(with_etag(record.version(), &record))
 }
 
@@ -87,8 +123,9 @@ pub async fn replace<R: Record>(
         write_transaction(conn, |conn| {
             R::check_unique(conn, &valid, Some(&id))?;
             R::update(conn, &id, expected.0, &valid)?.into_result(R::RESOURCE)?;
-            audit::record(conn, &actor.audit(), Audit::new("update", R::RESOURCE, &id))?;
-            find_or_404::<R>(conn, &id)
+            let record = find_or_404::<R>(conn, &id)?;
+            audit_action(conn, &actor, "update", &record)?;
+            Ok(record)
         })
     })
     .await?;

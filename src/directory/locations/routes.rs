@@ -76,11 +76,11 @@ async fn create_location(
     security(("bearer" = [])))]
 #[get("/locations/{location_id}")]
 async fn get_location(
-    _actor: Actor,
+    actor: Actor,
     state: web::Data<AppState>,
     path: web::Path<LocationId>,
 ) -> AppResult<HttpResponse> {
-    record::read::<Location>(&state, path.into_inner()).await
+    record::read::<Location>(&state, actor, path.into_inner()).await
 }
 
 /// Replaces a location's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.

@@ -202,9 +202,6 @@ impl crate::directory::record::Record for Location {
     fn find(conn: &mut DbConnection, id: &LocationId) -> QueryResult<Option<Self>> {
         find(conn, id)
     }
-    fn insert(conn: &mut DbConnection, valid: &ValidLocation) -> QueryResult<Self> {
-        insert(conn, valid)
-    }
     fn update(
         conn: &mut DbConnection,
         id: &LocationId,
@@ -215,5 +212,11 @@ impl crate::directory::record::Record for Location {
     }
     fn deactivate(conn: &mut DbConnection, id: &LocationId) -> QueryResult<bool> {
         deactivate(conn, id)
+    }
+}
+
+impl crate::directory::record::Insert for Location {
+    fn insert(conn: &mut DbConnection, valid: &ValidLocation) -> QueryResult<Self> {
+        insert(conn, valid)
     }
 }

@@ -10,10 +10,10 @@ use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::ids::PatientId;
 use crate::db::write_transaction;
+use crate::directory::record;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
     ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
-    with_etag,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -123,17 +123,7 @@ async fn get_patient(
     state: web::Data<AppState>,
     path: web::Path<PatientId>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let patient = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let patient = store::find(conn, &id)?.ok_or(AppError::NotFound("patient"))?;
-            let event = Audit::new("read", "patient", &id).patient(&id);
-            audit::record(conn, &actor.audit(), event)?;
-            Ok(patient)
-        })
-    })
-    .await?;
-    Ok(with_etag(patient.version, &patient))
+    record::read::<Patient>(&state, actor, path.into_inner()).await
 }
 
 /// Replaces a patient's fields (the MRN stays). Send the version read as `If-Match` (or `version`).
@@ -149,19 +139,9 @@ async fn replace_patient(
     path: web::Path<PatientId>,
     body: ApiJson<PatientInput>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidPatient::try_from(&body.0)?;
-    let patient = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            store::update(conn, &id, expected.0, &valid)?.into_result("patient")?;
-            let event = Audit::new("update", "patient", &id).patient(&id);
-            audit::record(conn, &actor.audit(), event)?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("patient"))
-        })
-    })
-    .await?;
-    Ok(with_etag(patient.version, &patient))
+    record::replace::<Patient>(&state, actor, path.into_inner(), expected, valid).await
 }
 
 /// Deactivates a patient: kept for the records and audit events that name it.
@@ -174,17 +154,5 @@ async fn deactivate_patient(
     state: web::Data<AppState>,
     path: web::Path<PatientId>,
 ) -> AppResult<HttpResponse> {
-    let id = path.into_inner();
-    let patient = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if !store::deactivate(conn, &id)? {
-                return Err(AppError::NotFound("patient"));
-            }
-            let event = Audit::new("deactivate", "patient", &id).patient(&id);
-            audit::record(conn, &actor.audit(), event)?;
-            store::find(conn, &id)?.ok_or(AppError::NotFound("patient"))
-        })
-    })
-    .await?;
-    Ok(with_etag(patient.version, &patient))
+    record::deactivate::<Patient>(&state, actor, path.into_inner()).await
 }

@@ -266,3 +266,34 @@ pub fn deactivate(conn: &mut DbConnection, id: &PatientId) -> QueryResult<bool> 
         .execute(conn)?;
     Ok(changed > 0)
 }
+
+impl crate::directory::record::Record for Patient {
+    const RESOURCE: &'static str = "patient";
+    const AUDIT_READS: bool = true;
+    type Id = PatientId;
+    type Valid = ValidPatient;
+
+    fn id(&self) -> &str {
+        self.id.as_str()
+    }
+    fn version(&self) -> i32 {
+        self.version
+    }
+    fn patient_id(&self) -> Option<&str> {
+        Some(self.id.as_str())
+    }
+    fn find(conn: &mut DbConnection, id: &PatientId) -> QueryResult<Option<Self>> {
+        find(conn, id)
+    }
+    fn update(
+        conn: &mut DbConnection,
+        id: &PatientId,
+        expected: i32,
+        valid: &ValidPatient,
+    ) -> QueryResult<VersionedUpdate> {
+        update(conn, id, expected, valid)
+    }
+    fn deactivate(conn: &mut DbConnection, id: &PatientId) -> QueryResult<bool> {
+        deactivate(conn, id)
+    }
+}

@@ -77,11 +77,11 @@ async fn create_payer(
     security(("bearer" = [])))]
 #[get("/payers/{payer_id}")]
 async fn get_payer(
-    _actor: Actor,
+    actor: Actor,
     state: web::Data<AppState>,
     path: web::Path<PayerId>,
 ) -> AppResult<HttpResponse> {
-    record::read::<Payer>(&state, path.into_inner()).await
+    record::read::<Payer>(&state, actor, path.into_inner()).await
 }
 
 /// Replaces a payer's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.

@@ -196,9 +196,6 @@ impl crate::directory::record::Record for Payer {
     fn find(conn: &mut DbConnection, id: &PayerId) -> QueryResult<Option<Self>> {
         find(conn, id)
     }
-    fn insert(conn: &mut DbConnection, valid: &ValidPayer) -> QueryResult<Self> {
-        insert(conn, valid)
-    }
     fn update(
         conn: &mut DbConnection,
         id: &PayerId,
@@ -209,5 +206,11 @@ impl crate::directory::record::Record for Payer {
     }
     fn deactivate(conn: &mut DbConnection, id: &PayerId) -> QueryResult<bool> {
         deactivate(conn, id)
+    }
+}
+
+impl crate::directory::record::Insert for Payer {
+    fn insert(conn: &mut DbConnection, valid: &ValidPayer) -> QueryResult<Self> {
+        insert(conn, valid)
     }
 }

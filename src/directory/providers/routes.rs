@@ -79,11 +79,11 @@ async fn create_provider(
     security(("bearer" = [])))]
 #[get("/providers/{provider_id}")]
 async fn get_provider(
-    _actor: Actor,
+    actor: Actor,
     state: web::Data<AppState>,
     path: web::Path<ProviderId>,
 ) -> AppResult<HttpResponse> {
-    record::read::<Provider>(&state, path.into_inner()).await
+    record::read::<Provider>(&state, actor, path.into_inner()).await
 }
 
 /// Replaces a provider's fields. Send the version read as `If-Match` (or `version`); a stale one is 412.

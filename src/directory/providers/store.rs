@@ -221,9 +221,6 @@ impl crate::directory::record::Record for Provider {
     fn find(conn: &mut DbConnection, id: &ProviderId) -> QueryResult<Option<Self>> {
         find(conn, id)
     }
-    fn insert(conn: &mut DbConnection, valid: &ValidProvider) -> QueryResult<Self> {
-        insert(conn, valid)
-    }
     fn update(
         conn: &mut DbConnection,
         id: &ProviderId,
@@ -249,5 +246,11 @@ impl crate::directory::record::Record for Provider {
             ));
         }
         Ok(())
+    }
+}
+
+impl crate::directory::record::Insert for Provider {
+    fn insert(conn: &mut DbConnection, valid: &ValidProvider) -> QueryResult<Self> {
+        insert(conn, valid)
     }
 }
