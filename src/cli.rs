@@ -1,7 +1,7 @@
 //! What the command line does, behind `main.rs`'s argument parsing. Each returns the exit code or a
 //! message for standard error.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::net::TcpListener;
 use std::process::ExitCode;
 
@@ -58,6 +58,8 @@ pub fn init_logging() {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        // Colour only on a terminal: log files and collectors get plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .try_init();
 }

@@ -157,4 +157,60 @@ mod tests {
             .unwrap();
         assert_eq!(folded, "élan öhm street");
     }
+
+    #[test]
+    fn the_backend_comes_from_the_url_scheme() {
+        let cases = [
+            (
+                "postgres://u@h:5432/db",
+                Backend::Postgres,
+                "postgres://u@h:5432/db",
+            ),
+            (
+                "postgresql://u@h/db",
+                Backend::Postgres,
+                "postgresql://u@h/db",
+            ),
+            ("sqlite://data/bo.db", Backend::Sqlite, "data/bo.db"),
+            ("./backoffice.db", Backend::Sqlite, "./backoffice.db"),
+            ("postgres:/typo", Backend::Sqlite, "postgres:/typo"),
+        ];
+        for (url, backend, target) in cases {
+            assert_eq!(
+                Backend::from_url(url),
+                (backend, target.to_owned()),
+                "{url}"
+            );
+        }
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Pragma {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+
+    fn pragma(conn: &mut DbConnection, name: &str) -> String {
+        diesel::sql_query(format!(
+            "SELECT CAST((SELECT * FROM pragma_{name}) AS TEXT) AS value"
+        ))
+        .get_result::<Pragma>(conn)
+        .unwrap()
+        .value
+    }
+
+    #[test]
+    fn sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout() {
+        let dir = std::env::temp_dir().join(format!("bo-pragmas-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut conn = Manager::new(&dir.join("p.db").display().to_string())
+            .establish()
+            .unwrap();
+        assert_eq!(pragma(&mut conn, "journal_mode"), "wal");
+        assert_eq!(pragma(&mut conn, "synchronous"), "2", "FULL");
+        assert_eq!(pragma(&mut conn, "foreign_keys"), "1");
+        assert_eq!(pragma(&mut conn, "busy_timeout"), "10000");
+        drop(conn);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

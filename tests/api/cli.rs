@@ -7,6 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use crate::api_test;
+use crate::fixtures::{patient_body, with};
 use crate::helpers::{TestApp, expect_problem, expect_status};
 
 fn backoffice(app: &TestApp, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
@@ -91,12 +92,14 @@ api_test! {
 }
 
 /// Starts `backoffice serve` on port 0 and reads its standard output up to the listening line.
-fn serve(database: &str) -> (Child, Vec<String>) {
+/// Its log (standard error) goes to `log`.
+fn serve(database: &str, log: Stdio) -> (Child, Vec<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backoffice"))
         .env("BACKOFFICE_DATABASE_URL", database)
         .env("BACKOFFICE_BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "debug")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .expect("start backoffice");
     let mut lines = Vec::new();
@@ -117,7 +120,7 @@ async fn the_first_start_prints_an_admin_token_once_and_later_starts_do_not() {
     std::fs::create_dir_all(&dir).unwrap();
     let database = dir.join("fresh.db").display().to_string();
 
-    let (mut first, lines) = serve(&database);
+    let (mut first, lines) = serve(&database, Stdio::null());
     let token = lines
         .iter()
         .find_map(|l| l.trim().strip_prefix("bo_"))
@@ -144,12 +147,79 @@ async fn the_first_start_prints_an_admin_token_once_and_later_starts_do_not() {
     first.kill().unwrap();
     first.wait().unwrap();
 
-    let (mut second, lines) = serve(&database);
+    let (mut second, lines) = serve(&database, Stdio::null());
     assert!(
         lines.iter().all(|l| !l.contains("bo_")),
         "no second token: {lines:?}"
     );
     second.kill().unwrap();
     second.wait().unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn the_log_names_routes_but_never_a_patient() {
+    let dir = std::env::temp_dir().join(format!("backoffice-log-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log_path = dir.join("server.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let (mut server, lines) = serve(&dir.join("log.db").display().to_string(), Stdio::from(log));
+    let token = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("bo_"))
+        .map(|t| format!("bo_{t}"))
+        .unwrap();
+    let base = lines
+        .last()
+        .unwrap()
+        .trim_start_matches("backoffice listening on ")
+        .to_owned();
+    let client = reqwest::Client::new();
+    let patient: serde_json::Value = client
+        .post(format!("{base}/patients"))
+        .bearer_auth(&token)
+        .json(&with(
+            patient_body("Zanzibarova", "Quintessa"),
+            "date_of_birth",
+            json!("1961-07-04"),
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mrn = patient["mrn"].as_str().expect("created").to_owned();
+    for query in [
+        "name=zanzibarova%20quint",
+        "last_name=Zanzibarova",
+        &format!("mrn={mrn}"),
+        "date_of_birth=1961-07-04",
+    ] {
+        let response = client
+            .get(format!("{base}/patients?{query}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{query}");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(
+        log.contains("route=/patients"),
+        "the log has a line per request: {log}"
+    );
+    for secret in [
+        "Zanzibarova",
+        "zanzibarova",
+        "Quintessa",
+        "quint",
+        "1961-07-04",
+        &mrn,
+    ] {
+        assert!(!log.contains(secret), "the log contains {secret:?}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
