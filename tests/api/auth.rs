@@ -15,18 +15,10 @@ async fn add_user(app: &TestApp, username: &str, role: &str, password: &str) {
     .await;
 }
 
-async fn login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    app.request(Method::POST, "/auth/login", None)
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-}
-
 api_test! {
     async fn login_returns_a_token_that_works_until_logout(app) {
         add_user(&app, "frontdesk1", "front_desk", "a long enough password").await;
-        let session = expect_status(login(&app, "FrontDesk1", "a long enough password").await, StatusCode::OK).await;
+        let session = expect_status(app.login("FrontDesk1", "a long enough password").await, StatusCode::OK).await;
         let token = session["token"].as_str().unwrap();
         assert!(token.starts_with("bo_") && token.len() >= 3 + 32, "at least 128 random bits");
         assert_eq!(session["user"]["role"], "front_desk");
@@ -41,8 +33,8 @@ api_test! {
 api_test! {
     async fn wrong_passwords_and_unknown_users_get_the_same_401(app) {
         add_user(&app, "coder1", "coder", "a long enough password").await;
-        let wrong = expect_problem(login(&app, "coder1", "not the password").await, StatusCode::UNAUTHORIZED).await;
-        let unknown = expect_problem(login(&app, "nobody", "not the password").await, StatusCode::UNAUTHORIZED).await;
+        let wrong = expect_problem(app.login("coder1", "not the password").await, StatusCode::UNAUTHORIZED).await;
+        let unknown = expect_problem(app.login("nobody", "not the password").await, StatusCode::UNAUTHORIZED).await;
         assert_eq!(wrong, unknown);
     }
 }
@@ -122,21 +114,21 @@ async fn failed_logins_are_rate_limited(backend: Backend) {
     add_user(&app, "labtech1", "lab_tech", "a long enough password").await;
     for _ in 0..3 {
         expect_problem(
-            login(&app, "labtech1", "wrong password!").await,
+            app.login("labtech1", "wrong password!").await,
             StatusCode::UNAUTHORIZED,
         )
         .await;
     }
-    let limited = login(&app, "labtech1", "a long enough password").await;
+    let limited = app.login("labtech1", "a long enough password").await;
     assert!(limited.headers().contains_key("retry-after"));
     let problem = expect_problem(limited, StatusCode::TOO_MANY_REQUESTS).await;
     assert_eq!(problem["code"], "too_many_attempts");
     // The address is limited too: guessing across many usernames stops at four times the per-user limit.
     for i in 0..9 {
-        login(&app, &format!("someone{i}"), "wrong password!").await;
+        app.login(&format!("someone{i}"), "wrong password!").await;
     }
     expect_problem(
-        login(&app, "fresh-name", "wrong password!").await,
+        app.login("fresh-name", "wrong password!").await,
         StatusCode::TOO_MANY_REQUESTS,
     )
     .await;

@@ -3,7 +3,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::api_test;
@@ -36,20 +36,12 @@ fn backoffice(app: &TestApp, args: &[&str], stdin: Option<&str>) -> (i32, String
     )
 }
 
-async fn login(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
-    app.request(Method::POST, "/auth/login", None)
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .unwrap()
-}
-
 api_test! {
     async fn users_and_tokens_are_administered_from_the_command_line(app) {
         let (code, out, err) = backoffice(&app, &["user", "add", "--username", "Coder2", "--role", "coder", "--password-stdin"], Some("a long enough password\n"));
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains("created user coder2 (coder)"), "{out}");
-        expect_status(login(&app, "coder2", "a long enough password").await, StatusCode::OK).await;
+        expect_status(app.login("coder2", "a long enough password").await, StatusCode::OK).await;
 
         let (code, _, err) = backoffice(&app, &["user", "add", "--username", "coder2", "--role", "coder"], None);
         assert_ne!(code, 0, "a taken username is refused");
@@ -71,7 +63,7 @@ api_test! {
         let (code, _, _) = backoffice(&app, &["user", "disable", "coder2"], None);
         assert_eq!(code, 0);
         expect_problem(app.get("/auth/me", &token).await, StatusCode::UNAUTHORIZED).await;
-        expect_problem(login(&app, "coder2", "a long enough password").await, StatusCode::UNAUTHORIZED).await;
+        expect_problem(app.login("coder2", "a long enough password").await, StatusCode::UNAUTHORIZED).await;
 
         let audit = expect_status(app.get("/audit?resource_type=user", &app.admin_token).await, StatusCode::OK).await;
         let actors: Vec<&str> = audit["items"].as_array().unwrap().iter().map(|e| e["actor"].as_str().unwrap()).collect();
@@ -91,27 +83,54 @@ api_test! {
     }
 }
 
-/// Starts `backoffice serve` on port 0 and reads its standard output up to the listening line.
-/// Its log (standard error) goes to `log`.
-fn serve(database: &str, log: Stdio) -> (Child, Vec<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_backoffice"))
-        .env("BACKOFFICE_DATABASE_URL", database)
-        .env("BACKOFFICE_BIND", "127.0.0.1:0")
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(log)
-        .spawn()
-        .expect("start backoffice");
-    let mut lines = Vec::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        let done = line.starts_with("backoffice listening on");
-        lines.push(line);
-        if done {
-            break;
+/// `backoffice serve` on port 0, as started from the command line.
+struct Served {
+    child: Child,
+    /// Its standard output up to the listening line.
+    lines: Vec<String>,
+}
+
+impl Served {
+    /// Starts it and reads its standard output up to the listening line; its log goes to `log`.
+    fn start(database: &str, log: Stdio) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_backoffice"))
+            .env("BACKOFFICE_DATABASE_URL", database)
+            .env("BACKOFFICE_BIND", "127.0.0.1:0")
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .expect("start backoffice");
+        let mut lines = Vec::new();
+        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+            let line = line.unwrap();
+            let done = line.starts_with("backoffice listening on");
+            lines.push(line);
+            if done {
+                break;
+            }
         }
+        Served { child, lines }
     }
-    (child, lines)
+
+    /// The first-start admin token, if this start printed one.
+    fn token(&self) -> Option<String> {
+        self.lines
+            .iter()
+            .find_map(|l| l.trim().strip_prefix("bo_"))
+            .map(|t| format!("bo_{t}"))
+    }
+
+    fn base_url(&self) -> String {
+        let last = self.lines.last().expect("a listening line");
+        last.trim_start_matches("backoffice listening on ")
+            .to_owned()
+    }
+
+    fn stop(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
 }
 
 #[tokio::test]
@@ -120,17 +139,9 @@ async fn the_first_start_prints_an_admin_token_once_and_later_starts_do_not() {
     std::fs::create_dir_all(&dir).unwrap();
     let database = dir.join("fresh.db").display().to_string();
 
-    let (mut first, lines) = serve(&database, Stdio::null());
-    let token = lines
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("bo_"))
-        .map(|t| format!("bo_{t}"))
-        .expect("a token is printed");
-    let address = lines
-        .last()
-        .unwrap()
-        .trim_start_matches("backoffice listening on ")
-        .to_owned();
+    let first = Served::start(&database, Stdio::null());
+    let token = first.token().expect("a token is printed");
+    let address = first.base_url();
     let me: serde_json::Value = reqwest::Client::new()
         .get(format!("{address}/auth/me"))
         .bearer_auth(&token)
@@ -144,16 +155,11 @@ async fn the_first_start_prints_an_admin_token_once_and_later_starts_do_not() {
         (me["username"].as_str(), me["role"].as_str()),
         (Some("admin"), Some("admin"))
     );
-    first.kill().unwrap();
-    first.wait().unwrap();
+    first.stop();
 
-    let (mut second, lines) = serve(&database, Stdio::null());
-    assert!(
-        lines.iter().all(|l| !l.contains("bo_")),
-        "no second token: {lines:?}"
-    );
-    second.kill().unwrap();
-    second.wait().unwrap();
+    let second = Served::start(&database, Stdio::null());
+    assert_eq!(second.token(), None, "no second token: {:?}", second.lines);
+    second.stop();
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -163,17 +169,8 @@ async fn the_log_names_routes_but_never_a_patient() {
     std::fs::create_dir_all(&dir).unwrap();
     let log_path = dir.join("server.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let (mut server, lines) = serve(&dir.join("log.db").display().to_string(), Stdio::from(log));
-    let token = lines
-        .iter()
-        .find_map(|l| l.trim().strip_prefix("bo_"))
-        .map(|t| format!("bo_{t}"))
-        .unwrap();
-    let base = lines
-        .last()
-        .unwrap()
-        .trim_start_matches("backoffice listening on ")
-        .to_owned();
+    let server = Served::start(&dir.join("log.db").display().to_string(), Stdio::from(log));
+    let (token, base) = (server.token().expect("first start"), server.base_url());
     let client = reqwest::Client::new();
     let patient: serde_json::Value = client
         .post(format!("{base}/patients"))
@@ -204,8 +201,7 @@ async fn the_log_names_routes_but_never_a_patient() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{query}");
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.stop();
     let log = std::fs::read_to_string(&log_path).unwrap();
     assert!(
         log.contains("route=/patients"),

@@ -209,6 +209,15 @@ impl TestApp {
         }
     }
 
+    /// `POST /auth/login` with these credentials.
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.request(Method::POST, "/auth/login", None)
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.request(Method::GET, path, Some(token))
             .send()
