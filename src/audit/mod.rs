@@ -50,6 +50,17 @@ impl<'a> Audit<'a> {
         }
     }
 
+    /// An event about a kind of resource rather than one of them (a failed login names no session).
+    pub fn about(action: &'a str, resource_type: &'a str) -> Self {
+        Audit {
+            action,
+            resource_type,
+            resource_id: None,
+            patient_id: None,
+            detail: None,
+        }
+    }
+
     pub fn patient(mut self, patient_id: impl ToString) -> Self {
         self.patient_id = Some(patient_id.to_string());
         self

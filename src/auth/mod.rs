@@ -2,6 +2,7 @@
 
 pub mod admin;
 mod extract;
+mod login;
 mod model;
 pub mod policy;
 pub mod routes;

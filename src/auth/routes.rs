@@ -1,17 +1,17 @@
 //! Login, logout, the current user, and user and token administration.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::Duration;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::Actor;
 use super::admin::{self, TokenGrant, ValidUser};
-use super::secrets::{hash_password, verify_password, verify_password_against_nothing};
+use super::login::{Attempt, log_in};
+use super::secrets::hash_password;
 use super::store::{self, User};
-use super::{Actor, issue_token};
-use crate::audit::{self, Audit, AuditActor};
+use crate::audit::{self, Audit};
 use crate::db::ids::{TokenId, UserId};
-use crate::db::{now, write_transaction};
+use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
 use crate::http::{ApiJson, AppState, client_ip, request_id, with_conn};
 
@@ -34,18 +34,10 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LoginResponse {
-    /// The bearer token; send it as `Authorization: Bearer <token>`. Shown only here.
-    pub token: String,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
-    pub user: User,
-}
-
 /// Exchanges a username and password for a bearer token. Failed attempts are rate limited per user
 /// and per client address (429 with Retry-After).
 #[utoipa::path(tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = crate::error::Problem),
+    responses((status = 200, body = super::login::LoginResponse), (status = 401, body = crate::error::Problem),
               (status = 429, body = crate::error::Problem)))]
 #[post("/auth/login")]
 async fn login(
@@ -54,60 +46,14 @@ async fn login(
     body: ApiJson<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let LoginRequest { username, password } = body.0;
-    let username = username.trim().to_ascii_lowercase();
-    let ip = client_ip(&req);
-    let audit_actor = AuditActor {
-        user_id: None,
-        name: username.clone(),
+    let attempt = Attempt {
+        username,
+        password,
+        client_ip: client_ip(&req),
         request_id: request_id(&req),
     };
-    let settings = state.settings.clone();
-    let response = with_conn(&state.pool, move |conn| {
-        let window = Duration::from_std(settings.login_window).unwrap_or(Duration::minutes(15));
-        let (by_user, by_ip) = store::recent_failures(conn, &username, &ip, now() - window)?;
-        let max = i64::from(settings.login_max_failures);
-        if by_user >= max || by_ip >= max * 4 {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: window.num_seconds() as u64,
-            });
-        }
-        let credentials = store::login_credentials(conn, &username)?;
-        let verified = match &credentials {
-            Some((_, Some(hash))) => verify_password(&password, hash),
-            _ => {
-                verify_password_against_nothing(&password);
-                false
-            }
-        };
-        let ttl = Duration::from_std(settings.login_token_ttl).unwrap_or(Duration::hours(12));
-        match credentials {
-            Some((user, _)) if verified => write_transaction(conn, |conn| {
-                store::clear_user_failures(conn, &username)?;
-                let (token, info) = issue_token(conn, &user.id, "login", now() + ttl)?;
-                let actor = AuditActor {
-                    user_id: Some(user.id.to_string()),
-                    ..audit_actor
-                };
-                audit::record(conn, &actor, Audit::new("login", "session", &info.id))?;
-                Ok(LoginResponse {
-                    token,
-                    expires_at: info.expires_at,
-                    user,
-                })
-            }),
-            _ => {
-                write_transaction(conn, |conn| {
-                    store::record_login_failure(conn, &username, &ip)?;
-                    let mut event = Audit::new("login_failed", "session", "-");
-                    event.resource_id = None;
-                    audit::record(conn, &audit_actor, event)?;
-                    Ok::<_, AppError>(())
-                })?;
-                Err(AppError::Unauthenticated)
-            }
-        }
-    })
-    .await?;
+    let (pool, settings) = (state.pool.clone(), state.settings.clone());
+    let response = web::block(move || log_in(&pool, &settings, attempt)).await??;
     Ok(HttpResponse::Ok().json(response))
 }
 
