@@ -184,13 +184,19 @@ pub struct BrokenLink {
 
 const VERIFY_BATCH: i64 = 5_000;
 
-/// Walks the whole chain in order; `Ok(count)` when every link holds, else the first broken one.
+/// Walks the chain in order up to the head as it stands when the walk starts (events appended by a
+/// running service meanwhile are left for the next walk); `Ok(count)` when every link holds and the last
+/// event is the head's, else the first broken link.
 pub fn verify_chain(conn: &mut DbConnection) -> QueryResult<Result<i64, BrokenLink>> {
+    let (head_seq, head_hash): (i64, String) = audit_head::table
+        .find(1)
+        .select((audit_head::seq, audit_head::hash))
+        .first(conn)?;
     let mut expected_prev = GENESIS_HASH.to_owned();
     let mut expected_seq = 1_i64;
-    loop {
+    while expected_seq <= head_seq {
         let rows: Vec<EventRow> = audit_events::table
-            .filter(audit_events::seq.ge(expected_seq))
+            .filter(audit_events::seq.between(expected_seq, head_seq))
             .order(audit_events::seq.asc())
             .limit(VERIFY_BATCH)
             .select(EventRow::as_select())
@@ -209,20 +215,17 @@ pub fn verify_chain(conn: &mut DbConnection) -> QueryResult<Result<i64, BrokenLi
             expected_seq += 1;
         }
     }
-    let (head_seq, head_hash): (i64, String) = audit_head::table
-        .find(1)
-        .select((audit_head::seq, audit_head::hash))
-        .first(conn)?;
-    if head_seq != expected_seq - 1 || head_hash != expected_prev {
+    let verified = expected_seq - 1;
+    if verified != head_seq || head_hash != expected_prev {
+        let reason = format!(
+            "the chain ends at event {verified} but the head says {head_seq}: events were removed"
+        );
         return Ok(Err(BrokenLink {
             seq: expected_seq,
-            reason: format!(
-                "the chain ends at event {} but the head says {head_seq}: events were removed",
-                expected_seq - 1
-            ),
+            reason,
         }));
     }
-    Ok(Ok(expected_seq - 1))
+    Ok(Ok(verified))
 }
 
 fn link_problem(row: &EventRow, expected_seq: i64, expected_prev: &str) -> Option<String> {

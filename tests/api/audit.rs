@@ -1,7 +1,7 @@
 use std::process::Command;
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::api_test;
 use crate::fixtures::provider_body;
@@ -94,5 +94,32 @@ api_test! {
         }
         let (code, out) = audit_verify(&app);
         assert_eq!(code, 0, "{out}");
+    }
+}
+
+api_test! {
+    async fn audit_verify_on_a_live_service_checks_what_was_there_when_it_started(app) {
+        let bodies: Vec<Value> = (0..40).map(|i| json!({"username": format!("busy{i:02}"), "display_name": "Busy", "role": "coder"})).collect();
+        let writes = futures_util::future::join_all(bodies.iter().map(|body| app.post("/users", &app.admin_token, body)));
+        let verifies = tokio::task::spawn_blocking({
+            let url = app.database_url.clone();
+            move || {
+                (0..5)
+                    .map(|_| {
+                        let output = Command::new(env!("CARGO_BIN_EXE_backoffice"))
+                            .args(["audit", "verify"])
+                            .env("BACKOFFICE_DATABASE_URL", &url)
+                            .output()
+                            .unwrap();
+                        (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned())
+                    })
+                    .collect::<Vec<_>>()
+            }
+        });
+        let (responses, verdicts) = tokio::join!(writes, verifies);
+        assert!(responses.iter().all(|r| r.status() == StatusCode::CREATED));
+        for (code, out) in verdicts.unwrap() {
+            assert_eq!(code, Some(0), "a chain growing during the walk is not broken: {out}");
+        }
     }
 }
