@@ -649,7 +649,8 @@ mod tests {
             f(&mut input);
             input.validate(now)
         };
-        let cases: Vec<(Box<dyn Fn(&mut ActionInput)>, &[&str])> = vec![
+        type Edit = Box<dyn Fn(&mut ActionInput)>;
+        let cases: Vec<(Edit, &[&str])> = vec![
             (Box::new(|i| i.action = "teleport".into()), &["action"]),
             (Box::new(|i| i.action = "aliquot".into()), &["action"]),
             (Box::new(|i| i.action = "collect".into()), &["volume_ul"]),
