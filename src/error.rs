@@ -178,7 +178,7 @@ impl AppError {
                 what,
                 requested,
                 remaining,
-            } => format!("{requested} requested but only {remaining} {what} remains"),
+            } => format!("{requested} {what} requested but only {remaining} left"),
             AppError::PreconditionFailed => {
                 "the resource changed since you read it; fetch it again and retry".into()
             }
