@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::input::{Command, Details};
+use super::actions::{Command, Details};
 use super::lifecycle::{Effect, Status, allowed, apply};
 use super::model::{Specimen, SpecimenEvent};
 use super::setup;

@@ -3,8 +3,10 @@
 //! `store::label_data`).
 
 pub mod accession;
+pub mod actions;
 pub mod aliquots;
 pub mod custody;
+pub mod events;
 pub mod fhir;
 pub mod input;
 pub mod lifecycle;
@@ -14,6 +16,7 @@ pub mod orders;
 pub mod routes;
 pub mod scans;
 pub mod setup;
+pub mod setup_input;
 pub mod setup_routes;
 pub mod store;
 

@@ -8,8 +8,9 @@ use chrono::{Days, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::actions::ActionInput;
 use super::custody::{self, Applied};
-use super::input::{ActionInput, AliquotInput, OrderInput, ValidAliquots, ValidOrder};
+use super::input::{AliquotInput, OrderInput, ValidAliquots, ValidOrder};
 use super::lifecycle::Status;
 use super::model::{LabOrder, Specimen, SpecimenEvent};
 use super::scans::{self, ScanInput, ScanResult, ValidScan};

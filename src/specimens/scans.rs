@@ -10,10 +10,10 @@ use utoipa::ToSchema;
 
 use super::accession::{AccessionError, ScannedAccession};
 use super::custody::{RETRIES, not_allowed, record};
-use super::input::StationAction;
 use super::lifecycle::{ScanOutcome, scan};
 use super::model::{Specimen, SpecimenEvent, Station};
 use super::setup;
+use super::setup_input::StationAction;
 use super::store::{self, NewEvent, SpecimenRow};
 use crate::audit::AuditActor;
 use crate::db::ids::StationId;

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::input::{ValidContainerType, ValidStation};
 use super::model::{ContainerType, Station};
+use super::setup_input::{ValidContainerType, ValidStation};
 use crate::db::ids::StationId;
 use crate::db::schema::{container_types, stations};
 use crate::db::{DbConnection, from_utc, now, to_utc};

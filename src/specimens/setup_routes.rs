@@ -5,11 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::input::{
-    ContainerTypeInput, StationInput, ValidContainerType, ValidStation, container_code,
-};
+use super::input::container_code;
 use super::model::{ContainerType, Station};
 use super::setup;
+use super::setup_input::{ContainerTypeInput, StationInput, ValidContainerType, ValidStation};
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::ids::StationId;
