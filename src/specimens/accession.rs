@@ -173,7 +173,8 @@ impl ScannedAccession {
         let (base, aliquot) = match text.split_once('.') {
             None => (text, None),
             Some((base, n)) => {
-                let valid = !n.is_empty()
+                let valid = base == base.trim_end()
+                    && !n.is_empty()
                     && n.len() <= 3
                     && !n.starts_with('0')
                     && n.bytes().all(|b| b.is_ascii_digit());
@@ -375,5 +376,27 @@ mod tests {
             Accession::parse(&wrong_check),
             Err(AccessionError::CheckCharacter)
         );
+    }
+
+    proptest::proptest! {
+        /// Scanned text is outside input: any string is answered, never a panic, and whatever parses
+        /// prints back to the same (upper-cased, trimmed) text.
+        #[test]
+        fn any_scanned_text_parses_or_is_refused_without_panicking(text in "\\PC{0,24}") {
+            if let Ok(scanned) = ScannedAccession::parse(&text) {
+                proptest::prop_assert_eq!(scanned.text(), text.trim().to_ascii_uppercase());
+            }
+        }
+
+        #[test]
+        fn accession_shaped_text_parses_exactly_when_its_check_matches(
+            prefix in "[A-Z]{1,4}", year in 0u8..100, sequence in 0u64..10_000_000,
+        ) {
+            let Some(accession) = Accession::new(&prefix, year, sequence) else { return Ok(()) };
+            let text = accession.to_string();
+            proptest::prop_assert_eq!(Accession::parse(&text), Ok(accession));
+            let wrong = format!("{}{}", &text[..text.len() - 1], if text.ends_with('0') { '1' } else { '0' });
+            proptest::prop_assert_eq!(Accession::parse(&wrong), Err(AccessionError::CheckCharacter));
+        }
     }
 }

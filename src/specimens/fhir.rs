@@ -91,6 +91,50 @@ fn processing(event: &SpecimenEvent) -> Option<Value> {
     }))
 }
 
+/// `collection`: when, and how much was drawn.
+fn collection(s: &Specimen) -> Option<Value> {
+    let collected = s.collected_at?;
+    let mut collection = json!({"collectedDateTime": instant(collected)});
+    if let Some(volume) = s.collected_volume_ul {
+        collection["quantity"] = microlitres(volume);
+    }
+    Some(collection)
+}
+
+/// `container`: its type and what is left in it.
+fn container(s: &Specimen, container_name: &str) -> Value {
+    let coding =
+        json!({"system": CONTAINER_SYSTEM, "code": s.container_type, "display": container_name});
+    let mut container = json!({"type": {"coding": [coding], "text": container_name}});
+    if let Some(remaining) = s.remaining_volume_ul {
+        container["specimenQuantity"] = microlitres(remaining);
+    }
+    container
+}
+
+/// `type`: the material, coded where the container says it, else the container's name.
+fn material_type(s: &Specimen, container_name: &str) -> Value {
+    match material(&s.container_type) {
+        Some((code, display)) => json!({
+            "coding": [{"system": V2_0487, "code": code, "display": display}], "text": display}),
+        None => json!({"text": container_name}),
+    }
+}
+
+/// `note`: every note written on the specimen's custody events.
+fn notes(events: &[SpecimenEvent]) -> Vec<Value> {
+    events
+        .iter()
+        .filter_map(|e| {
+            let text = e.note.as_ref()?;
+            Some(
+                json!({"time": instant(e.occurred_at), "authorString": e.actor,
+                        "text": format!("{}: {text}", e.kind)}),
+            )
+        })
+        .collect()
+}
+
 /// The resource. `container_name` is the container type's display name.
 pub fn specimen_resource(s: &Specimen, events: &[SpecimenEvent], container_name: &str) -> Value {
     let mut r = Map::new();
@@ -102,14 +146,7 @@ pub fn specimen_resource(s: &Specimen, events: &[SpecimenEvent], container_name:
         json!({"system": ACCESSION_SYSTEM, "value": s.accession}),
     );
     r.insert("status".into(), json!(status(s.status)));
-    let container_coding =
-        json!({"system": CONTAINER_SYSTEM, "code": s.container_type, "display": container_name});
-    let kind = match material(&s.container_type) {
-        Some((code, display)) => json!({
-            "coding": [{"system": V2_0487, "code": code, "display": display}], "text": display}),
-        None => json!({"text": container_name}),
-    };
-    r.insert("type".into(), kind);
+    r.insert("type".into(), material_type(s, container_name));
     r.insert(
         "subject".into(),
         json!({"reference": format!("Patient/{}", s.patient_id)}),
@@ -123,42 +160,24 @@ pub fn specimen_resource(s: &Specimen, events: &[SpecimenEvent], container_name:
             json!([{"reference": format!("Specimen/{parent}")}]),
         );
     }
-    r.insert(
-        "request".into(),
-        json!([{"reference": format!("ServiceRequest/{}", s.order_id)}]),
-    );
-    if let Some(collected) = s.collected_at {
-        let mut collection = json!({"collectedDateTime": instant(collected)});
-        if let Some(volume) = s.collected_volume_ul {
-            collection["quantity"] = microlitres(volume);
-        }
+    let request = format!("ServiceRequest/{}", s.order_id);
+    r.insert("request".into(), json!([{ "reference": request }]));
+    if let Some(collection) = collection(s) {
         r.insert("collection".into(), collection);
     }
     let steps: Vec<Value> = events.iter().filter_map(processing).collect();
     if !steps.is_empty() {
         r.insert("processing".into(), json!(steps));
     }
-    let mut container = json!({"type": {"coding": [container_coding], "text": container_name}});
-    if let Some(remaining) = s.remaining_volume_ul {
-        container["specimenQuantity"] = microlitres(remaining);
-    }
-    r.insert("container".into(), json!([container]));
+    r.insert("container".into(), json!([container(s, container_name)]));
     if let Some(rejection) = &s.rejection {
+        let coding = rejection_coding(&rejection.reason);
         r.insert(
             "condition".into(),
-            json!([{"coding": [rejection_coding(&rejection.reason)], "text": rejection.reason}]),
+            json!([{"coding": [coding], "text": rejection.reason}]),
         );
     }
-    let notes: Vec<Value> = events
-        .iter()
-        .filter_map(|e| {
-            let text = e.note.as_ref()?;
-            Some(
-                json!({"time": instant(e.occurred_at), "authorString": e.actor,
-                        "text": format!("{}: {text}", e.kind)}),
-            )
-        })
-        .collect();
+    let notes = notes(events);
     if !notes.is_empty() {
         r.insert("note".into(), json!(notes));
     }
