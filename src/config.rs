@@ -24,6 +24,8 @@ pub struct Settings {
     pub login_window: Duration,
     /// `BACKOFFICE_MRN_PREFIX`: prefix of generated medical record numbers (default `M`).
     pub mrn_prefix: String,
+    /// `BACKOFFICE_ACCESSION_PREFIX`: 1 to 4 letters before the year in accession numbers (default `S`).
+    pub accession_prefix: String,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             mrn_prefix: "M".into(),
+            accession_prefix: "S".into(),
         }
     }
 }
@@ -61,7 +64,22 @@ impl Settings {
                 .map(|m| Duration::from_secs(m * 60))
                 .unwrap_or(defaults.login_window),
             mrn_prefix: var("MRN_PREFIX").unwrap_or(defaults.mrn_prefix),
+            accession_prefix: accession_prefix(var("ACCESSION_PREFIX"))?
+                .unwrap_or(defaults.accession_prefix),
         })
+    }
+}
+
+/// Accession prefixes are letters only, so the year that follows is never read as part of them.
+fn accession_prefix(raw: Option<String>) -> Result<Option<String>, String> {
+    let Some(raw) = raw else { return Ok(None) };
+    let prefix = raw.trim().to_ascii_uppercase();
+    if (1..=4).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(Some(prefix))
+    } else {
+        Err(format!(
+            "BACKOFFICE_ACCESSION_PREFIX must be 1 to 4 letters, got {raw:?}"
+        ))
     }
 }
 
