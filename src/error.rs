@@ -41,6 +41,14 @@ pub enum AppError {
     MethodNotAllowed(String),
     #[error("conflict: {detail}")]
     Conflict { code: &'static str, detail: String },
+    /// A 409 whose body carries more than a detail (the findings that block an encounter), as extra
+    /// members of the problem object.
+    #[error("conflict: {detail}")]
+    ConflictWith {
+        code: &'static str,
+        detail: String,
+        members: serde_json::Map<String, serde_json::Value>,
+    },
     #[error("stale version")]
     PreconditionFailed,
     #[error("If-Match or version required")]
@@ -81,6 +89,10 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Members particular to the problem (`findings` of a failed scrub).
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AppError {
@@ -107,7 +119,7 @@ impl AppError {
             AppError::NotFound(_) | AppError::NotSet(_) => "not_found",
             AppError::NoRoute(_) => "route_not_found",
             AppError::MethodNotAllowed(_) => "method_not_allowed",
-            AppError::Conflict { code, .. } => code,
+            AppError::Conflict { code, .. } | AppError::ConflictWith { code, .. } => code,
             AppError::PreconditionFailed => "stale_version",
             AppError::PreconditionRequired => "version_required",
             AppError::Unauthenticated => "unauthenticated",
@@ -133,7 +145,9 @@ impl AppError {
             AppError::MethodNotAllowed(method) => {
                 format!("{method} is not allowed on this resource")
             }
-            AppError::Conflict { detail, .. } => detail.clone(),
+            AppError::Conflict { detail, .. } | AppError::ConflictWith { detail, .. } => {
+                detail.clone()
+            }
             AppError::PreconditionFailed => {
                 "the resource changed since you read it; fetch it again and retry".into()
             }
@@ -168,6 +182,10 @@ impl AppError {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
+            extensions: match self {
+                AppError::ConflictWith { members, .. } => members.clone(),
+                _ => serde_json::Map::new(),
+            },
         }
     }
 }
@@ -181,7 +199,7 @@ impl ResponseError for AppError {
                 StatusCode::NOT_FOUND
             }
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::ConflictWith { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -42,6 +42,12 @@ const PATIENT_WRITERS: Access = Access::Roles(&[Admin, FrontDesk]);
 const POLICY_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller, Accountant]);
 const POLICY_WRITERS: Access = Access::Roles(&[Admin, FrontDesk, Biller]);
 const PAYER_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+const ENCOUNTER_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller]);
+/// Front desk opens encounters (without codes: the handler refuses them coding).
+const ENCOUNTER_OPENERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller]);
+const CODERS: Access = Access::Roles(&[Admin, Coder, Biller]);
+const FEE_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller, Accountant]);
+const FEE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -96,6 +102,16 @@ pub const ROUTES: &[RouteRule] = &[
         "/patients/{patient_id}/policies/{policy_id}/deactivate",
         POLICY_WRITERS,
     ),
+    rule("GET", "/encounters", ENCOUNTER_READERS),
+    rule("POST", "/encounters", ENCOUNTER_OPENERS),
+    rule("GET", "/encounters/{encounter_id}", ENCOUNTER_READERS),
+    rule("PUT", "/encounters/{encounter_id}", CODERS),
+    rule("GET", "/fee-schedules", FEE_READERS),
+    rule("POST", "/fee-schedules", FEE_WRITERS),
+    rule("GET", "/fee-schedules/{schedule_id}", FEE_READERS),
+    rule("PUT", "/fee-schedules/{schedule_id}", FEE_WRITERS),
+    rule("GET", "/fee-schedules/{schedule_id}/prices", FEE_READERS),
+    rule("POST", "/fee-schedules/{schedule_id}/prices", FEE_WRITERS),
 ];
 
 /// The rule for a mounted route, if the table has one.

@@ -194,6 +194,72 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    encounters (id) {
+        id -> Text,
+        patient_id -> Text,
+        rendering_provider_id -> Text,
+        billing_provider_id -> Text,
+        location_id -> Text,
+        policy_id -> Nullable<Text>,
+        date_of_service -> Date,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    encounter_diagnoses (encounter_id, position) {
+        encounter_id -> Text,
+        position -> Integer,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    encounter_lines (id) {
+        id -> Text,
+        encounter_id -> Text,
+        position -> Integer,
+        code -> Text,
+        modifiers -> Text,
+        units -> Integer,
+        charge_cents -> BigInt,
+        charge_source -> Text,
+        diagnosis_pointers -> Text,
+        note -> Nullable<Text>,
+        specimen_id -> Nullable<Text>,
+        order_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    fee_schedules (id) {
+        id -> Text,
+        name -> Text,
+        payer_id -> Nullable<Text>,
+        scope -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fee_schedule_prices (id) {
+        id -> Text,
+        schedule_id -> Text,
+        code -> Text,
+        modifier -> Text,
+        price_cents -> BigInt,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -211,4 +277,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     payers,
     patients,
     insurance_policies,
+    encounters,
+    encounter_diagnoses,
+    encounter_lines,
+    fee_schedules,
+    fee_schedule_prices,
 );

@@ -1,0 +1,32 @@
+//! Coding: encounters with their diagnoses and procedure lines, fee schedules, and the scrubber.
+
+pub mod encounters;
+pub mod fees;
+pub mod scrub;
+pub mod values;
+
+use actix_web::web;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        encounters::routes::list_encounters,
+        encounters::routes::create_encounter,
+        encounters::routes::get_encounter,
+        encounters::routes::replace_encounter,
+        fees::routes::list_fee_schedules,
+        fees::routes::create_fee_schedule,
+        fees::routes::get_fee_schedule,
+        fees::routes::replace_fee_schedule,
+        fees::routes::list_prices,
+        fees::routes::add_price,
+    ),
+    components(schemas(scrub::Finding, scrub::Severity, scrub::ScrubReport))
+)]
+pub struct EncountersApi;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    encounters::routes::configure(cfg);
+    fees::routes::configure(cfg);
+}
