@@ -96,6 +96,9 @@ pub const ROUTES: &[RouteRule] = &[
         "/patients/{patient_id}/policies/{policy_id}/deactivate",
         POLICY_WRITERS,
     ),
+    rule("GET", "/codes/search", EVERYONE),
+    rule("GET", "/codes/versions", EVERYONE),
+    rule("GET", "/codes/{system}/{code}", EVERYONE),
 ];
 
 /// The rule for a mounted route, if the table has one.
