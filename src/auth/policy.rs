@@ -112,6 +112,9 @@ pub const ROUTES: &[RouteRule] = &[
     rule("PUT", "/fee-schedules/{schedule_id}", FEE_WRITERS),
     rule("GET", "/fee-schedules/{schedule_id}/prices", FEE_READERS),
     rule("POST", "/fee-schedules/{schedule_id}/prices", FEE_WRITERS),
+    rule("GET", "/codes/search", EVERYONE),
+    rule("GET", "/codes/versions", EVERYONE),
+    rule("GET", "/codes/{system}/{code}", EVERYONE),
 ];
 
 /// The rule for a mounted route, if the table has one.

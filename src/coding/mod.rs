@@ -1,5 +1,7 @@
-//! Coding: encounters with their diagnoses and procedure lines, fee schedules, and the scrubber.
+//! Coding: code sets (import, index, search, lookup) in `codesets`; encounters with their diagnoses and
+//! procedure lines, fee schedules, and the scrubber built on the catalog.
 
+pub mod codesets;
 pub mod encounters;
 pub mod fees;
 pub mod scrub;

@@ -260,9 +260,60 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    code_set_versions (id) {
+        id -> Text,
+        system -> Text,
+        label -> Text,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        checksum -> Text,
+        source -> Text,
+        entry_count -> BigInt,
+        seq -> BigInt,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    code_entries (version_id, code) {
+        version_id -> Text,
+        code -> Text,
+        description -> Text,
+        short_description -> Nullable<Text>,
+        billable -> Bool,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ncci_edits (version_id, column1, column2, effective_date) {
+        version_id -> Text,
+        column1 -> Text,
+        column2 -> Text,
+        effective_date -> Date,
+        deletion_date -> Nullable<Date>,
+        modifier_indicator -> Text,
+        rationale -> Text,
+    }
+}
+
+diesel::table! {
+    mue_limits (version_id, code) {
+        version_id -> Text,
+        code -> Text,
+        max_units -> Integer,
+        adjudication_indicator -> Text,
+        rationale -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
+diesel::joinable!(code_entries -> code_set_versions (version_id));
+diesel::joinable!(ncci_edits -> code_set_versions (version_id));
+diesel::joinable!(mue_limits -> code_set_versions (version_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -282,4 +333,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     encounter_lines,
     fee_schedules,
     fee_schedule_prices,
+    code_set_versions,
+    code_entries,
+    ncci_edits,
+    mue_limits,
 );
