@@ -106,6 +106,8 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/encounters", ENCOUNTER_OPENERS),
     rule("GET", "/encounters/{encounter_id}", ENCOUNTER_READERS),
     rule("PUT", "/encounters/{encounter_id}", CODERS),
+    rule("POST", "/encounters/{encounter_id}/status", CODERS),
+    rule("POST", "/encounters/{encounter_id}/scrub", CODERS),
     rule("GET", "/fee-schedules", FEE_READERS),
     rule("POST", "/fee-schedules", FEE_WRITERS),
     rule("GET", "/fee-schedules/{schedule_id}", FEE_READERS),

@@ -1,6 +1,7 @@
 //! Coding: code sets (import, index, search, lookup) in `codesets`; encounters with their diagnoses and
 //! procedure lines, fee schedules, and the scrubber built on the catalog.
 
+pub mod catalog_facts;
 pub mod codesets;
 pub mod encounters;
 pub mod fees;
@@ -17,6 +18,8 @@ use utoipa::OpenApi;
         encounters::routes::create_encounter,
         encounters::routes::get_encounter,
         encounters::routes::replace_encounter,
+        encounters::workflow::change_status,
+        encounters::workflow::scrub_encounter,
         fees::routes::list_fee_schedules,
         fees::routes::create_fee_schedule,
         fees::routes::get_fee_schedule,
@@ -30,5 +33,6 @@ pub struct EncountersApi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     encounters::routes::configure(cfg);
+    encounters::workflow::configure(cfg);
     fees::routes::configure(cfg);
 }

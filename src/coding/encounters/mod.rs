@@ -6,5 +6,6 @@ pub mod model;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod workflow;
 
 pub use model::{Encounter, Status};

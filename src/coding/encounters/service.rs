@@ -6,8 +6,10 @@ use chrono::Utc;
 
 use super::model::{ChargeSource, Encounter, ValidEncounter};
 use super::store::PricedLine;
+use crate::coding::catalog_facts::CatalogFacts;
+use crate::coding::codesets::Catalog;
 use crate::coding::fees::store::unit_price;
-use crate::coding::scrub::{self, CodeFacts, Coverage, ScrubReport, Subject};
+use crate::coding::scrub::{self, Coverage, ScrubReport, Subject};
 use crate::db::DbConnection;
 use crate::db::ids::PayerId;
 use crate::directory::policies::Policy;
@@ -123,11 +125,11 @@ pub fn price_lines(
     Ok(priced)
 }
 
-/// Scrubs the encounter with the facts of its patient and policy.
+/// Scrubs the encounter against the catalog, with the facts of its patient and policy.
 pub fn scrub(
     conn: &mut DbConnection,
+    catalog: &Catalog,
     encounter: &Encounter,
-    facts: &dyn CodeFacts,
 ) -> AppResult<ScrubReport> {
     let patient =
         patients::store::find(conn, &encounter.patient_id)?.ok_or(AppError::NotFound("patient"))?;
@@ -145,5 +147,9 @@ pub fn scrub(
         coverage,
         today: Utc::now().date_naive(),
     };
-    Ok(scrub::scrub(&subject, facts))
+    let snapshot = catalog.refresh(conn, false)?;
+    let facts = CatalogFacts::new(&snapshot, conn);
+    let report = scrub::scrub(&subject, &facts);
+    facts.finish()?;
+    Ok(report)
 }

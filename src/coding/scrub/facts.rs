@@ -3,6 +3,9 @@
 
 use chrono::NaiveDate;
 
+pub use crate::coding::codesets::{CodeRange, ModifierIndicator};
+use crate::directory::values::Sex;
+
 /// A code's standing on a date of service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeStatus {
@@ -23,30 +26,15 @@ pub struct SeventhCharacters {
     pub allowed: Vec<(char, String)>,
 }
 
-/// A range of codes an Excludes1 note names, by prefix: `E10`–`E10` is all of E10.-, `O00`–`O9A` the
-/// pregnancy chapter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeRange {
-    pub first: String,
-    pub last: String,
-}
-
-impl CodeRange {
-    pub fn contains(&self, code: &str) -> bool {
-        let head = |n: usize| &code[..n.min(code.len())];
-        head(self.first.len()) >= self.first.as_str() && head(self.last.len()) <= self.last.as_str()
-    }
-}
-
-/// Whether a modifier lets an NCCI pair be billed together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModifierIndicator {
-    /// 0: never together.
-    NotAllowed,
-    /// 1: together with an NCCI-associated modifier.
-    Allowed,
-    /// 9: the edit does not apply.
-    NotApplicable,
+/// Who a diagnosis can apply to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applicability {
+    /// Only patients of this sex.
+    pub sex: Option<Sex>,
+    /// Only patients at most this many days old on the date of service.
+    pub max_age_days: Option<u32>,
+    /// The age limit is for the coder to judge (a warning), not a rejection.
+    pub age_is_advisory: bool,
 }
 
 pub trait CodeFacts {
@@ -56,6 +44,8 @@ pub trait CodeFacts {
     fn seventh_characters(&self, code: &str, date: NaiveDate) -> Option<SeventhCharacters>;
     /// The codes the code's Excludes1 notes (its own and its ancestors') exclude.
     fn excludes1(&self, code: &str, date: NaiveDate) -> Vec<CodeRange>;
+    /// The sex and age the diagnosis applies to.
+    fn applicability(&self, code: &str) -> Applicability;
     /// A CPT or HCPCS code on the date of service.
     fn procedure(&self, code: &str, date: NaiveDate) -> CodeStatus;
     /// Whether the modifier is known on the date.

@@ -17,7 +17,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-pub use facts::{CodeFacts, CodeRange, CodeStatus, ModifierIndicator, SeventhCharacters};
+pub use facts::{
+    Applicability, CodeFacts, CodeRange, CodeStatus, ModifierIndicator, SeventhCharacters,
+};
 
 use crate::coding::encounters::model::Encounter;
 use crate::directory::values::Sex;

@@ -44,6 +44,28 @@ impl CodeFacts for Facts {
     fn excludes1(&self, code: &str, _: NaiveDate) -> Vec<CodeRange> {
         self.excludes.get(code).cloned().unwrap_or_default()
     }
+    /// Invented by chapter: pregnancy female, male genital organs male, Z38 and P codes newborn.
+    fn applicability(&self, code: &str) -> Applicability {
+        let newborn = |advisory| Applicability {
+            max_age_days: Some(28),
+            age_is_advisory: advisory,
+            ..Applicability::default()
+        };
+        match &code[..1] {
+            "O" => Applicability {
+                sex: Some(Sex::Female),
+                ..Applicability::default()
+            },
+            "N" if code < "N54" && code >= "N40" => Applicability {
+                sex: Some(Sex::Male),
+                ..Applicability::default()
+            },
+            "Z" if code.starts_with("Z38") => newborn(false),
+            "P" => newborn(true),
+            _ => Applicability::default(),
+        }
+    }
+
     fn procedure(&self, code: &str, _: NaiveDate) -> CodeStatus {
         if self.procedures.contains(code) {
             CodeStatus::Billable
@@ -79,8 +101,8 @@ fn facts() -> Facts {
     f.excludes.insert(
         "E119",
         vec![CodeRange {
-            first: "E10".into(),
-            last: "E10".into(),
+            from: "E10".into(),
+            to: "E10".into(),
         }],
     );
     f.procedures
