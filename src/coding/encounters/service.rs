@@ -147,7 +147,8 @@ pub fn scrub(
         coverage,
         today: Utc::now().date_naive(),
     };
-    let snapshot = catalog.refresh(conn, false)?;
+    // Forced: a code set imported a moment ago (CLI, another instance) must count; the check is one query.
+    let snapshot = catalog.refresh(conn, true)?;
     let facts = CatalogFacts::new(&snapshot, conn);
     let report = scrub::scrub(&subject, &facts);
     facts.finish()?;
