@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod cli;
 mod demo;
+mod encounters;
 mod health;
 mod locations;
 mod migrations;
