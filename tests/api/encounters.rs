@@ -14,8 +14,12 @@ fn id(value: &Value) -> String {
 }
 
 async fn move_to(app: &TestApp, encounter: &str, status: &str) -> reqwest::Response {
-    app.post(&format!("/encounters/{encounter}/status"), &app.admin_token, &json!({"status": status}))
-        .await
+    app.post(
+        &format!("/encounters/{encounter}/status"),
+        &app.admin_token,
+        &json!({"status": status}),
+    )
+    .await
 }
 
 api_test! {

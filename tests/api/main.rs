@@ -10,6 +10,7 @@ mod auth;
 mod cli;
 mod demo;
 mod encounters;
+mod fees;
 mod health;
 mod locations;
 mod migrations;
