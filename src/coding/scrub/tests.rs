@@ -56,7 +56,7 @@ impl CodeFacts for Facts {
                 sex: Some(Sex::Female),
                 ..Applicability::default()
             },
-            "N" if code < "N54" && code >= "N40" => Applicability {
+            "N" if ("N40".."N54").contains(&code) => Applicability {
                 sex: Some(Sex::Male),
                 ..Applicability::default()
             },
