@@ -50,13 +50,11 @@ pub fn parse(tsv: &str, tabular_xml: Option<&str>) -> Result<Vec<NewCode>, Strin
     Ok(rows)
 }
 
-/// Letter, digit, then letters or digits: 3 to 7 characters, no dot.
+/// A letter, then letters or digits: 3 to 7 characters, no dot (the 2026 release added categories such as
+/// QA0, so the second character is not always a digit).
 fn valid_code(code: &str) -> bool {
     let b = code.as_bytes();
-    (3..=7).contains(&b.len())
-        && b[0].is_ascii_uppercase()
-        && b[1].is_ascii_digit()
-        && b.iter().all(u8::is_ascii_alphanumeric)
+    (3..=7).contains(&b.len()) && b[0].is_ascii_uppercase() && b.iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// Which list of `CodeNotes` an XML element's `<note>` children go to.
@@ -217,6 +215,7 @@ mod tests {
                 .contains("line 2")
         );
         assert!(parse(&format!("{header}1E9\tx\tyes\n"), None).is_err());
+        assert!(parse(&format!("{header}QA00101\tSCN2A-related disorder\tyes\n"), None).is_ok());
         let rows = parse(&format!("{header}E119\tType 2 diabetes\tyes\t\n"), None).unwrap();
         assert!(rows[0].billable && rows[0].short_description.is_none());
     }

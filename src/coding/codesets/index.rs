@@ -106,7 +106,7 @@ impl VersionIndex {
             entry_words.extend_from_slice(&list);
             entry_word_starts.push(entry_words.len() as u32);
         }
-        VersionIndex {
+        let mut index = VersionIndex {
             entries,
             notes,
             words,
@@ -115,6 +115,22 @@ impl VersionIndex {
             entry_words,
             entry_word_starts,
             word_counts,
+        };
+        index.rank_extensions_like_their_parent();
+        index
+    }
+
+    /// An ICD-10-CM 7th character adds words ("initial encounter for closed fracture", "sequela") that
+    /// say nothing about the condition: a 7-character code ranks with its parent's word count, so its
+    /// variants stay together in 7th-character order (A before D before S).
+    fn rank_extensions_like_their_parent(&mut self) {
+        for i in 0..self.entries.len() {
+            if self.entries[i].code.len() == 7 {
+                let code = self.entries[i].code.clone();
+                if let Some(parent) = self.parent_of(&code) {
+                    self.word_counts[i] = self.word_counts[parent as usize];
+                }
+            }
         }
     }
 
@@ -240,12 +256,13 @@ impl VersionIndex {
     }
 
     /// Rank key of a description match: billable first, then the most general (shortest) code, then the
-    /// shortest description, then code order.
+    /// shortest description, then code order. Seven characters count as six: an ICD-10-CM 7th character
+    /// (encounter, sequela) says nothing more specific about the condition searched for.
     fn rank(&self, entry: u32) -> (bool, usize, u8, u32) {
         let e = &self.entries[entry as usize];
         (
             !e.billable,
-            e.code.len(),
+            e.code.len().min(6),
             self.word_counts[entry as usize],
             entry,
         )
