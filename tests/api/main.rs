@@ -3,10 +3,12 @@
 
 mod fixtures;
 mod helpers;
+mod templates;
 
 mod audit;
 mod auth;
 mod cli;
+mod codes;
 mod demo;
 mod health;
 mod locations;

@@ -54,7 +54,9 @@ pub fn parse(tsv: &str, tabular_xml: Option<&str>) -> Result<Vec<NewCode>, Strin
 /// QA0, so the second character is not always a digit).
 fn valid_code(code: &str) -> bool {
     let b = code.as_bytes();
-    (3..=7).contains(&b.len()) && b[0].is_ascii_uppercase() && b.iter().all(u8::is_ascii_alphanumeric)
+    (3..=7).contains(&b.len())
+        && b[0].is_ascii_uppercase()
+        && b.iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// Which list of `CodeNotes` an XML element's `<note>` children go to.
@@ -215,7 +217,13 @@ mod tests {
                 .contains("line 2")
         );
         assert!(parse(&format!("{header}1E9\tx\tyes\n"), None).is_err());
-        assert!(parse(&format!("{header}QA00101\tSCN2A-related disorder\tyes\n"), None).is_ok());
+        assert!(
+            parse(
+                &format!("{header}QA00101\tSCN2A-related disorder\tyes\n"),
+                None
+            )
+            .is_ok()
+        );
         let rows = parse(&format!("{header}E119\tType 2 diabetes\tyes\t\n"), None).unwrap();
         assert!(rows[0].billable && rows[0].short_description.is_none());
     }
