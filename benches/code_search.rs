@@ -17,17 +17,43 @@ use criterion::{Criterion, criterion_group, criterion_main};
 const LIMIT: usize = 20;
 
 const KINDS: &[(&str, &[&str])] = &[
-    ("code prefix", &["E11", "E11.6", "S52.5", "M84", "T36.0X", "Z00", "O9A", "I1"]),
-    ("one word", &["hypertension", "fracture", "diabetes", "asthma", "pneumonia", "migraine", "sepsis", "anemia"]),
+    (
+        "code prefix",
+        &["E11", "E11.6", "S52.5", "M84", "T36.0X", "Z00", "O9A", "I1"],
+    ),
+    (
+        "one word",
+        &[
+            "hypertension",
+            "fracture",
+            "diabetes",
+            "asthma",
+            "pneumonia",
+            "migraine",
+            "sepsis",
+            "anemia",
+        ],
+    ),
     (
         "three words",
-        &["diab mell type", "fracture shaft radius", "acute upper respiratory", "chronic kidney disease",
-          "essential primary hypertension", "major depressive disorder", "open wound head", "poisoning by penicillins"],
+        &[
+            "diab mell type",
+            "fracture shaft radius",
+            "acute upper respiratory",
+            "chronic kidney disease",
+            "essential primary hypertension",
+            "major depressive disorder",
+            "open wound head",
+            "poisoning by penicillins",
+        ],
     ),
 ];
 
 fn full_index() -> VersionIndex {
-    let set = SHIPPED.iter().find(|s| s.system == System::Icd10cm).expect("ICD-10-CM ships");
+    let set = SHIPPED
+        .iter()
+        .find(|s| s.system == System::Icd10cm)
+        .expect("ICD-10-CM ships");
     let Payload::Codes(rows) = set.request().parse().expect("parse the shipped release") else {
         unreachable!("ICD-10-CM holds codes")
     };
@@ -59,17 +85,39 @@ fn percentiles(mut run: impl FnMut(&str), queries: &[&str], rounds: usize) -> (D
 }
 
 fn report(index: &VersionIndex) {
-    println!("\nICD-10-CM full release: {} codes; limit {LIMIT}", index.len());
-    println!("{:<12} {:>12} {:>12} {:>12} {:>12} {:>9}", "kind", "index p50", "index p99", "scan p50", "scan p99", "p50 ratio");
+    println!(
+        "\nICD-10-CM full release: {} codes; limit {LIMIT}",
+        index.len()
+    );
+    println!(
+        "{:<12} {:>12} {:>12} {:>12} {:>12} {:>9}",
+        "kind", "index p50", "index p99", "scan p50", "scan p99", "p50 ratio"
+    );
     for (kind, queries) in KINDS {
         for q in *queries {
-            assert_eq!(index.search(System::Icd10cm, q, LIMIT), index.search_by_scan(System::Icd10cm, q, LIMIT), "{q}");
+            assert_eq!(
+                index.search(System::Icd10cm, q, LIMIT),
+                index.search_by_scan(System::Icd10cm, q, LIMIT),
+                "{q}"
+            );
         }
-        let (ip50, ip99) = percentiles(|q| drop(black_box(index.search(System::Icd10cm, q, LIMIT))), queries, 500);
-        let (sp50, sp99) = percentiles(|q| drop(black_box(index.search_by_scan(System::Icd10cm, q, LIMIT))), queries, 5);
+        let (ip50, ip99) = percentiles(
+            |q| drop(black_box(index.search(System::Icd10cm, q, LIMIT))),
+            queries,
+            500,
+        );
+        let (sp50, sp99) = percentiles(
+            |q| drop(black_box(index.search_by_scan(System::Icd10cm, q, LIMIT))),
+            queries,
+            5,
+        );
         println!(
             "{kind:<12} {:>12?} {:>12?} {:>12?} {:>12?} {:>8.0}x",
-            ip50, ip99, sp50, sp99, sp50.as_secs_f64() / ip50.as_secs_f64()
+            ip50,
+            ip99,
+            sp50,
+            sp99,
+            sp50.as_secs_f64() / ip50.as_secs_f64()
         );
     }
     println!();
@@ -81,11 +129,21 @@ fn bench(c: &mut Criterion) {
     for (kind, queries) in KINDS {
         let mut group = c.benchmark_group(*kind);
         group.bench_function("index", |b| {
-            b.iter(|| queries.iter().map(|q| index.search(System::Icd10cm, q, LIMIT).len()).sum::<usize>())
+            b.iter(|| {
+                queries
+                    .iter()
+                    .map(|q| index.search(System::Icd10cm, q, LIMIT).len())
+                    .sum::<usize>()
+            })
         });
         group.sample_size(10);
         group.bench_function("linear scan", |b| {
-            b.iter(|| queries.iter().map(|q| index.search_by_scan(System::Icd10cm, q, LIMIT).len()).sum::<usize>())
+            b.iter(|| {
+                queries
+                    .iter()
+                    .map(|q| index.search_by_scan(System::Icd10cm, q, LIMIT).len())
+                    .sum::<usize>()
+            })
         });
         group.finish();
     }
