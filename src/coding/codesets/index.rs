@@ -170,6 +170,7 @@ impl VersionIndex {
     pub fn parent_of(&self, code: &str) -> Option<u32> {
         (1..code.len())
             .rev()
+            .filter(|len| code.is_char_boundary(*len))
             .find_map(|len| self.position(&code[..len]))
     }
 
@@ -426,6 +427,31 @@ mod tests {
                 .search(System::Icd10cm, "diabetes zebra", 10)
                 .is_empty()
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_query_finds_what_a_scan_finds(query in "[ E1I0ty2pheP.é-]{0,12}", limit in 1usize..8) {
+            let index = sample();
+            proptest::prop_assert_eq!(
+                index.search(System::Icd10cm, &query, limit),
+                index.search_by_scan(System::Icd10cm, &query, limit)
+            );
+            let _ = index.parent_of(&query);
+        }
+
+        #[test]
+        fn readers_never_panic_on_arbitrary_text(text in "\\PC{0,400}") {
+            let _ = crate::coding::codesets::formats::code_list(&text);
+            let _ = crate::coding::codesets::formats::cpt_csv(&text);
+            let _ = crate::coding::codesets::formats::ncci_ptp(&text);
+            let _ = crate::coding::codesets::formats::mue(&text);
+            let _ = crate::coding::codesets::formats::hcpcs_fixed_width(&text, chrono::NaiveDate::MIN);
+            let _ = crate::coding::codesets::icd10cm::parse(&text, Some(&text));
+            for range in crate::coding::codesets::notes::referenced_ranges(&text) {
+                let _ = range.contains(&text);
+            }
+        }
     }
 
     #[test]

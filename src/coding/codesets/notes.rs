@@ -52,7 +52,7 @@ pub struct CodeRange {
 
 impl CodeRange {
     pub fn contains(&self, code: &str) -> bool {
-        let head = |bound: &str| &code[..code.len().min(bound.len())];
+        let head = |bound: &str| code.get(..code.len().min(bound.len())).unwrap_or(code);
         head(&self.from) >= self.from.as_str() && head(&self.to) <= self.to.as_str()
     }
 }
