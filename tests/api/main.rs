@@ -4,10 +4,12 @@
 mod coding_support;
 mod fixtures;
 mod helpers;
+mod templates;
 
 mod audit;
 mod auth;
 mod cli;
+mod codes;
 mod demo;
 mod encounters;
 mod fees;

@@ -50,12 +50,12 @@ pub fn parse(tsv: &str, tabular_xml: Option<&str>) -> Result<Vec<NewCode>, Strin
     Ok(rows)
 }
 
-/// Letter, digit, then letters or digits: 3 to 7 characters, no dot.
+/// A letter, then letters or digits: 3 to 7 characters, no dot (the 2026 release added categories such as
+/// QA0, so the second character is not always a digit).
 fn valid_code(code: &str) -> bool {
     let b = code.as_bytes();
     (3..=7).contains(&b.len())
         && b[0].is_ascii_uppercase()
-        && b[1].is_ascii_digit()
         && b.iter().all(u8::is_ascii_alphanumeric)
 }
 
@@ -86,73 +86,90 @@ struct Diag {
 /// Chapter and section notes are not kept: the scrubber's rules work on categories and codes.
 pub fn tabular_notes(xml: &str) -> Result<HashMap<String, CodeNotes>, String> {
     let mut reader = Reader::from_str(xml);
-    let mut path: Vec<Vec<u8>> = Vec::new();
-    let mut diags: Vec<Diag> = Vec::new();
-    let mut found = HashMap::new();
-    let mut text = String::new();
-    let mut seventh_char: Option<String> = None;
+    let mut tabular = Tabular::default();
     loop {
         let event = reader
             .read_event()
             .map_err(|e| format!("tabular XML at byte {}: {e}", reader.error_position()))?;
         match event {
-            Event::Start(e) => {
-                let name = e.name().as_ref().as_bytes().to_vec();
-                if name == b"diag" {
-                    diags.push(Diag::default());
-                }
-                if name == b"extension" {
-                    let attribute = e.try_get_attribute("char").map_err(|e| e.to_string())?;
-                    let value = attribute.map(|a| {
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .map(|v| v.into_owned())
-                    });
-                    seventh_char = value.transpose().map_err(|e| e.to_string())?;
-                }
-                path.push(name);
-                text.clear();
-            }
-            Event::Text(t) => text.push_str(&t.xml10_content()),
-            Event::GeneralRef(r) => text.push_str(&resolve_entity(&r)),
-            Event::CData(c) => text.push_str(c.as_ref()),
-            Event::End(_) => {
-                let name = path.pop().unwrap_or_default();
-                let parent = path.last().map(Vec::as_slice);
-                let grandparent = path.len().checked_sub(2).map(|i| path[i].as_slice());
-                let content = text.trim().to_owned();
-                text.clear();
-                let Some(diag) = diags.last_mut() else {
-                    continue;
-                };
-                match (name.as_slice(), parent, grandparent) {
-                    (b"name", Some(b"diag"), _) => diag.code = content.replace('.', ""),
-                    (b"note", Some(list), Some(b"diag")) => {
-                        if let Some(list) = note_list(&mut diag.notes, list) {
-                            list.push(content);
-                        }
-                    }
-                    (b"extension", Some(b"sevenChrDef"), Some(b"diag")) => {
-                        if let Some(character) = seventh_char.take() {
-                            diag.notes.seventh_characters.push(SeventhCharacter {
-                                character,
-                                meaning: content,
-                            });
-                        }
-                    }
-                    (b"diag", _, _) => {
-                        let done = diags.pop().expect("a diag is open");
-                        if !done.code.is_empty() && !done.notes.is_empty() {
-                            found.insert(done.code, done.notes);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            Event::Start(e) => tabular.start(&e)?,
+            Event::Text(t) => tabular.text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => tabular.text.push_str(&resolve_entity(&r)),
+            Event::CData(c) => tabular.text.push_str(c.as_ref()),
+            Event::End(_) => tabular.end(),
             Event::Eof => break,
             _ => {}
         }
     }
-    Ok(found)
+    Ok(tabular.found)
+}
+
+/// The reading state: open elements, open `<diag>`s, the text of the element being read.
+#[derive(Default)]
+struct Tabular {
+    path: Vec<Vec<u8>>,
+    diags: Vec<Diag>,
+    found: HashMap<String, CodeNotes>,
+    text: String,
+    seventh_char: Option<String>,
+}
+
+impl Tabular {
+    fn start(&mut self, e: &quick_xml::events::BytesStart<'_>) -> Result<(), String> {
+        let name = e.name().as_ref().as_bytes().to_vec();
+        if name == b"diag" {
+            self.diags.push(Diag::default());
+        }
+        if name == b"extension" {
+            let attribute = e.try_get_attribute("char").map_err(|e| e.to_string())?;
+            let value = attribute.map(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map(|v| v.into_owned())
+            });
+            self.seventh_char = value.transpose().map_err(|e| e.to_string())?;
+        }
+        self.path.push(name);
+        self.text.clear();
+        Ok(())
+    }
+
+    fn end(&mut self) {
+        let name = self.path.pop().unwrap_or_default();
+        let parent = self.path.last().map(Vec::as_slice);
+        let grandparent = self
+            .path
+            .len()
+            .checked_sub(2)
+            .map(|i| self.path[i].as_slice());
+        let content = self.text.trim().to_owned();
+        self.text.clear();
+        let Some(diag) = self.diags.last_mut() else {
+            return;
+        };
+        match (name.as_slice(), parent, grandparent) {
+            (b"name", Some(b"diag"), _) => diag.code = content.replace('.', ""),
+            (b"note", Some(list), Some(b"diag")) => {
+                if let Some(list) = note_list(&mut diag.notes, list) {
+                    list.push(content);
+                }
+            }
+            (b"extension", Some(b"sevenChrDef"), Some(b"diag")) => {
+                if let Some(character) = self.seventh_char.take() {
+                    let meaning = content;
+                    diag.notes
+                        .seventh_characters
+                        .push(SeventhCharacter { character, meaning });
+                }
+            }
+            (b"diag", _, _) => {
+                let done = self.diags.pop().expect("a diag is open");
+                if !done.code.is_empty() && !done.notes.is_empty() {
+                    self.found.insert(done.code, done.notes);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn resolve_entity(reference: &quick_xml::events::BytesRef<'_>) -> String {
@@ -217,6 +234,13 @@ mod tests {
                 .contains("line 2")
         );
         assert!(parse(&format!("{header}1E9\tx\tyes\n"), None).is_err());
+        assert!(
+            parse(
+                &format!("{header}QA00101\tSCN2A-related disorder\tyes\n"),
+                None
+            )
+            .is_ok()
+        );
         let rows = parse(&format!("{header}E119\tType 2 diabetes\tyes\t\n"), None).unwrap();
         assert!(rows[0].billable && rows[0].short_description.is_none());
     }

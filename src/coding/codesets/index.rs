@@ -106,7 +106,7 @@ impl VersionIndex {
             entry_words.extend_from_slice(&list);
             entry_word_starts.push(entry_words.len() as u32);
         }
-        VersionIndex {
+        let mut index = VersionIndex {
             entries,
             notes,
             words,
@@ -115,6 +115,22 @@ impl VersionIndex {
             entry_words,
             entry_word_starts,
             word_counts,
+        };
+        index.rank_extensions_like_their_parent();
+        index
+    }
+
+    /// An ICD-10-CM 7th character adds words ("initial encounter for closed fracture", "sequela") that
+    /// say nothing about the condition: a 7-character code ranks with its parent's word count, so its
+    /// variants stay together in 7th-character order (A before D before S).
+    fn rank_extensions_like_their_parent(&mut self) {
+        for i in 0..self.entries.len() {
+            if self.entries[i].code.len() == 7 {
+                let code = self.entries[i].code.clone();
+                if let Some(parent) = self.parent_of(&code) {
+                    self.word_counts[i] = self.word_counts[parent as usize];
+                }
+            }
         }
     }
 
@@ -154,6 +170,7 @@ impl VersionIndex {
     pub fn parent_of(&self, code: &str) -> Option<u32> {
         (1..code.len())
             .rev()
+            .filter(|len| code.is_char_boundary(*len))
             .find_map(|len| self.position(&code[..len]))
     }
 
@@ -240,12 +257,13 @@ impl VersionIndex {
     }
 
     /// Rank key of a description match: billable first, then the most general (shortest) code, then the
-    /// shortest description, then code order.
+    /// shortest description, then code order. Seven characters count as six: an ICD-10-CM 7th character
+    /// (encounter, sequela) says nothing more specific about the condition searched for.
     fn rank(&self, entry: u32) -> (bool, usize, u8, u32) {
         let e = &self.entries[entry as usize];
         (
             !e.billable,
-            e.code.len(),
+            e.code.len().min(6),
             self.word_counts[entry as usize],
             entry,
         )
@@ -409,6 +427,31 @@ mod tests {
                 .search(System::Icd10cm, "diabetes zebra", 10)
                 .is_empty()
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_query_finds_what_a_scan_finds(query in "[ E1I0ty2pheP.é-]{0,12}", limit in 1usize..8) {
+            let index = sample();
+            proptest::prop_assert_eq!(
+                index.search(System::Icd10cm, &query, limit),
+                index.search_by_scan(System::Icd10cm, &query, limit)
+            );
+            let _ = index.parent_of(&query);
+        }
+
+        #[test]
+        fn readers_never_panic_on_arbitrary_text(text in "\\PC{0,400}") {
+            let _ = crate::coding::codesets::formats::code_list(&text);
+            let _ = crate::coding::codesets::formats::cpt_csv(&text);
+            let _ = crate::coding::codesets::formats::ncci_ptp(&text);
+            let _ = crate::coding::codesets::formats::mue(&text);
+            let _ = crate::coding::codesets::formats::hcpcs_fixed_width(&text, chrono::NaiveDate::MIN);
+            let _ = crate::coding::codesets::icd10cm::parse(&text, Some(&text));
+            for range in crate::coding::codesets::notes::referenced_ranges(&text) {
+                let _ = range.contains(&text);
+            }
+        }
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub struct CodeRange {
 
 impl CodeRange {
     pub fn contains(&self, code: &str) -> bool {
-        let head = |bound: &str| &code[..code.len().min(bound.len())];
+        let head = |bound: &str| code.get(..code.len().min(bound.len())).unwrap_or(code);
         head(&self.from) >= self.from.as_str() && head(&self.to) <= self.to.as_str()
     }
 }
@@ -89,15 +89,16 @@ fn parse_range(item: &str) -> Option<CodeRange> {
     Some(CodeRange { from, to })
 }
 
-/// An ICD-10-CM code or category without its dot, or None: a letter, a digit, then 1 to 5 of letters and
-/// digits (the X placeholder included).
+/// An ICD-10-CM code or category without its dot, or None: a letter, then 2 to 6 upper-case letters or
+/// digits (the X placeholder included) of which the first two hold a digit, so words in capitals are not
+/// taken for codes.
 fn code_like(text: &str) -> Option<String> {
     let code: String = text.trim().chars().filter(|c| *c != '.').collect();
     let bytes = code.as_bytes();
     let ok = (3..=7).contains(&bytes.len())
         && bytes[0].is_ascii_uppercase()
-        && bytes[1].is_ascii_digit()
-        && bytes[2..]
+        && (bytes[1].is_ascii_digit() || bytes[2].is_ascii_digit())
+        && bytes[1..]
             .iter()
             .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
     ok.then_some(code)
