@@ -195,3 +195,56 @@ api_test! {
         assert_eq!(scrub_findings(&app, &encounter_body(&d)).await, finding("policy_not_in_effect", "policy_id"));
     }
 }
+
+/// The diagnosis rules on the full ICD-10-CM April 2026 release (the shipped template), not the cut-down
+/// sample: real headers, 7th-character definitions and Excludes1 notes.
+async fn diagnosis_rules_hold_on_the_full_release(app: crate::helpers::TestApp) {
+    let d = desk(&app).await;
+    let found = |codes: &'static [&'static str]| {
+        let body = with_diagnoses(&encounter_body(&d), codes);
+        let app = &app;
+        async move { scrub_findings(app, &body).await }
+    };
+    assert_eq!(found(&["E11.9", "I10"]).await, vec![]);
+    assert_eq!(
+        found(&["E11", "I10"]).await,
+        finding("diagnosis_not_billable", "diagnoses[0].code")
+    );
+    assert_eq!(
+        found(&["S52.501", "I10"]).await,
+        finding("seventh_character", "diagnoses[0].code")
+    );
+    assert_eq!(found(&["S52.501A", "I10"]).await, vec![]);
+    assert_eq!(
+        found(&["E11.9", "E10.9"]).await,
+        finding("excludes1", "diagnoses[1].code")
+    );
+    let man = another_patient(
+        &app,
+        &d,
+        with(patient_body("Sampleman", "Testo"), "sex", json!("M")),
+    )
+    .await;
+    let pregnancy = with_diagnoses(&encounter_body(&man), &["O80", "I10"]);
+    assert_eq!(
+        scrub_findings(&app, &pregnancy).await,
+        finding("sex_conflict", "diagnoses[0].code")
+    );
+}
+
+mod diagnosis_rules_on_the_full_release {
+    use crate::helpers::{Backend, spawn_app_with_full_codesets};
+
+    #[tokio::test]
+    async fn sqlite() {
+        let app = spawn_app_with_full_codesets(Backend::Sqlite).await.unwrap();
+        super::diagnosis_rules_hold_on_the_full_release(app).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        if let Some(app) = spawn_app_with_full_codesets(Backend::Postgres).await {
+            super::diagnosis_rules_hold_on_the_full_release(app).await;
+        }
+    }
+}
