@@ -188,3 +188,28 @@ api_test! {
         expect_problem(app.get(&unknown, &app.admin_token).await, StatusCode::NOT_FOUND).await;
     }
 }
+
+api_test! {
+    async fn of_two_concurrent_replaces_at_one_version_exactly_one_wins_whole(app) {
+        let d = desk(&app).await;
+        let e = id(&open(&app, &encounter_body(&d)).await);
+        let path = format!("/encounters/{e}");
+        let one_line = with_lines(&encounter_body(&d), vec![line("85025", "15.00", &[1])]);
+        let three_lines = with_lines(&encounter_body(&d), vec![
+            line("85025", "15.00", &[1]), line("81002", "8.00", &[1]), line("80061", "30.00", &[2]),
+        ]);
+        let (a, b) = futures_util::future::join(
+            app.put(&path, &app.admin_token, &one_line, Some(1)),
+            app.put(&path, &app.admin_token, &three_lines, Some(1)),
+        )
+        .await;
+        let mut statuses = [a.status(), b.status()];
+        statuses.sort();
+        assert_eq!(statuses, [StatusCode::OK, StatusCode::PRECONDITION_FAILED]);
+        let now = expect_status(app.get(&path, &app.admin_token).await, StatusCode::OK).await;
+        let count = now["lines"].as_array().unwrap().len();
+        let expected_total = if count == 1 { "15.00" } else { "53.00" };
+        assert!(count == 1 || count == 3, "{now}");
+        assert_eq!((now["version"].as_i64(), now["total_charge"].as_str()), (Some(2), Some(expected_total)));
+    }
+}

@@ -122,10 +122,7 @@ impl From<LineRow> for Line {
 }
 
 fn assemble(row: EncounterRow, diagnoses: Vec<Diagnosis>, lines: Vec<Line>) -> Encounter {
-    let total_cents: i64 = lines
-        .iter()
-        .map(|l| money::to_cents(l.charge).unwrap_or(0))
-        .sum();
+    let total_charge: rust_decimal::Decimal = lines.iter().map(|l| l.charge).sum();
     let f = row.fields;
     Encounter {
         id: EncounterId::from_stored(row.id),
@@ -138,7 +135,7 @@ fn assemble(row: EncounterRow, diagnoses: Vec<Diagnosis>, lines: Vec<Line>) -> E
         status: Status::parse(&row.status).unwrap_or(Status::Open),
         diagnoses,
         lines,
-        total_charge: money::from_cents(total_cents),
+        total_charge,
         version: row.version,
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
