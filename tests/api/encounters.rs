@@ -142,6 +142,9 @@ api_test! {
         let edited = expect_status(app.put(&path, &app.admin_token, &encounter_body(&d), Some(4)).await, StatusCode::OK).await;
         assert_eq!(edited["status"], "coded");
         expect_status(move_to(&app, &e, "ready").await, StatusCode::OK).await;
+        let coder = app.token_for("coder").await;
+        let by_coder = app.post(&format!("/encounters/{e}/status"), &coder, &json!({"status": "billed"})).await;
+        expect_problem(by_coder, StatusCode::FORBIDDEN).await;
         expect_status(move_to(&app, &e, "billed").await, StatusCode::OK).await;
 
         let problem = expect_problem(app.put(&path, &app.admin_token, &encounter_body(&d), Some(7)).await, StatusCode::CONFLICT).await;

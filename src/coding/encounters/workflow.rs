@@ -11,7 +11,7 @@ use super::model::{Encounter, Status};
 use super::routes::{audit_encounter, find_or_404};
 use super::service;
 use super::store;
-use crate::auth::Actor;
+use crate::auth::{Actor, Role};
 use crate::coding::codesets::Catalog;
 use crate::coding::scrub::ScrubReport;
 use crate::db::ids::EncounterId;
@@ -77,10 +77,11 @@ fn allow_move(
 
 /// Moves the encounter: open ⇄ coded ⇄ ready → billed. `coded` needs a diagnosis and a line (409
 /// `encounter_incomplete`); `ready` needs a scrub without errors (409 `scrub_failed` with `findings`);
-/// `billed` only from ready; a billed encounter does not move (409 `encounter_billed`).
+/// `billed` only from ready and only by a biller or administrator (403 otherwise); a billed encounter does
+/// not move (409 `encounter_billed`).
 #[utoipa::path(tag = "encounters", params(("encounter_id" = String, Path)), request_body = StatusInput,
     responses((status = 200, body = Encounter), (status = 404, body = Problem), (status = 409, body = Problem),
-              (status = 412, body = Problem), (status = 422, body = Problem)),
+              (status = 403, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 #[post("/encounters/{encounter_id}/status")]
 async fn change_status(
@@ -92,6 +93,10 @@ async fn change_status(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let to = Status::parse(&body.0.status).map_err(|m| AppError::invalid("status", m))?;
+    // Marking an encounter billed is the biller's call (the claims work will do it when a claim goes out).
+    if to == Status::Billed && !matches!(actor.role, Role::Admin | Role::Biller) {
+        return Err(AppError::Forbidden);
+    }
     let expected = match ExpectedVersion::from_request(&req, body.0.version) {
         Ok(version) => Some(version),
         Err(AppError::PreconditionRequired) => None,
