@@ -3,6 +3,8 @@
 # PostgreSQL, each as a ratio against GET /healthz measured in the same run (these machines are shared and
 # noisy, so only the ratios compare across runs). Scans go to a `seen` checkpoint station over a pool of
 # collected specimens: each one is a durable write (custody event, specimen update, audit event, commit).
+# Then code search (GET /codes/search over the full ICD-10-CM release, rotating code, one-word and
+# three-word queries): requests per second and latency p50/p99.
 #
 #   benches/load.sh                 # 10 s per measurement, 2 threads, 16 connections
 #   DURATION=30s CONNECTIONS=32 benches/load.sh
@@ -36,6 +38,24 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"last_name":"Loadtest","first_name":"Bench","date_of_birth":"1980-02-29","sex":"F",' ..
   '"address":{"line1":"1 Test Way","city":"Springfield","state":"IL","zip":"62701"}}'
 LUA
+
+cat > "$WORK/search.lua" <<'LUA'
+local queries = {
+  "q=E11", "q=E11.6", "q=S52.5", "q=hypertension", "q=fracture", "q=asthma",
+  "q=diab%20mell%20type", "q=fracture%20shaft%20radius", "q=acute%20upper%20respiratory",
+}
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/codes/search?system=icd10cm&date=2026-06-01&" .. queries[(n % #queries) + 1])
+end
+LUA
+
+search_latency() { # base-url -> "requests/s p50 p99"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" \
+    -s "$WORK/search.lua" "$1" \
+    | awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {print rps, p50, p99}'
+}
 
 rps() { # url [extra wrk args...] -> requests/second; fails if any answer was not 2xx
   local url=$1; shift
@@ -92,12 +112,14 @@ run_backend() { # name database-url
   get=$(rps "$BASE/patients/$patient")
   post=$(rps "$BASE/patients" -s "$WORK/post.lua")
   scans=$(rps "$BASE/scans" -s "$WORK/scan.lua")
+  SEARCH[$name]=$(search_latency "$BASE")
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
   ratio() { awk -v a="$1" -v b="$health" 'BEGIN {printf "%.3f", a/b}'; }
   printf '%-10s %12s %12s %8s %12s %8s %12s %8s\n' "$name" "$health" "$get" "$(ratio "$get")" \
     "$post" "$(ratio "$post")" "$scans" "$(ratio "$scans")"
 }
 
+declare -A SEARCH
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION; release build; audit events written on every patient read and scan"
 printf '%-10s %12s %12s %8s %12s %8s %12s %8s\n' backend "healthz/s" "GET pat/s" ratio "POST pat/s" ratio "scans/s" ratio
 run_backend sqlite "$WORK/bench.db"
@@ -107,3 +129,11 @@ if psql "$POSTGRES_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null 2>&1; then
 else
   echo "postgres   skipped: cannot create a database at $POSTGRES_URL"
 fi
+
+echo
+echo "code search, full ICD-10-CM, 9 rotating queries (codes, one word, three words)"
+printf '%-10s %12s %10s %10s\n' backend "search/s" p50 p99
+for name in "${!SEARCH[@]}"; do
+  read -r r p50 p99 <<<"${SEARCH[$name]}"
+  printf '%-10s %12s %10s %10s\n' "$name" "$r" "$p50" "$p99"
+done

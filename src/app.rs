@@ -11,11 +11,12 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 
+use crate::coding::codesets::{self, Catalog};
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::http::{AppState, PrivacyRootSpan, configure_extractors, not_found_route, with_conn};
-use crate::{audit, auth, directory, specimens};
+use crate::{audit, auth, coding, directory, specimens};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,6 +38,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(directory::DirectoryApi::openapi());
     doc.merge(specimens::SpecimensApi::openapi());
+    doc.merge(coding::EncountersApi::openapi());
+    doc.merge(codesets::routes::CodesApi::openapi());
     doc
 }
 
@@ -59,14 +62,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     audit::routes::configure(cfg);
     directory::configure(cfg);
     specimens::configure(cfg);
+    coding::configure(cfg);
+    codesets::routes::configure(cfg);
 }
 
 /// Starts serving on an already bound listener (tests bind port 0).
 pub fn serve(listener: TcpListener, pool: DbPool, settings: Settings) -> std::io::Result<Server> {
     let workers = settings.workers;
+    let catalog = load_catalog(&pool, &settings)?;
     let state = web::Data::new(AppState {
         pool,
         settings: Arc::new(settings),
+        catalog,
     });
     let mut server = HttpServer::new(move || {
         // The last `wrap` runs first: request id and log line, then the x-request-id header, then auth.
@@ -98,6 +105,21 @@ pub fn serve(listener: TcpListener, pool: DbPool, settings: Settings) -> std::io
         server = server.workers(workers);
     }
     Ok(server.run())
+}
+
+/// Indexes every imported code set version before the first request.
+fn load_catalog(pool: &DbPool, settings: &Settings) -> std::io::Result<Arc<Catalog>> {
+    let started = std::time::Instant::now();
+    let mut conn = pool.get().map_err(std::io::Error::other)?;
+    let catalog =
+        Catalog::load(&mut conn, settings.codesets_refresh).map_err(std::io::Error::other)?;
+    let versions = catalog.snapshot().versions().len();
+    tracing::info!(
+        versions,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "code set catalog loaded"
+    );
+    Ok(Arc::new(catalog))
 }
 
 /// The process is up.

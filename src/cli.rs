@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use crate::audit::{self, AuditActor};
 use crate::auth::admin::{self, TokenGrant, ValidUser, add_user};
 use crate::auth::{User, hash_password, store};
+use crate::coding::codesets::import::{ImportOutcome, ImportRequest, SourceFile};
+use crate::coding::codesets::{self, System};
 use crate::config::Settings;
 use crate::db::ids::TokenId;
 use crate::db::{self, DbConnection, DbPool, PooledConn, write_transaction};
@@ -74,6 +76,7 @@ pub fn serve(settings: Settings, demo: bool) -> CliResult {
         {
             print_first_token(&token);
         }
+        import_shipped_codesets(&mut conn, &settings)?;
         if demo {
             let loaded =
                 crate::demo::load(&mut conn, &settings.mrn_prefix).map_err(|e| e.to_string())?;
@@ -215,4 +218,142 @@ pub fn audit_verify(settings: &Settings) -> CliResult {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// First start (and every start after an upgrade ships new sets): imports the shipped code sets the
+/// settings select, under the start-up lock so instances starting together import once.
+pub fn import_shipped_codesets(conn: &mut DbConnection, settings: &Settings) -> Result<(), String> {
+    let mode = settings.codesets_on_start;
+    let imported = db::exclusively(conn, |conn| codesets::shipped::import_shipped(conn, mode))
+        .map_err(|e| format!("importing the shipped code sets: {e}"))?;
+    for set in imported {
+        tracing::info!(set = %set, "shipped code set imported");
+    }
+    Ok(())
+}
+
+/// What `codesets import` was asked.
+pub struct CodesetImportArgs {
+    pub paths: Vec<std::path::PathBuf>,
+    pub system: Option<String>,
+    pub label: Option<String>,
+    pub effective_from: Option<chrono::NaiveDate>,
+    pub effective_to: Option<chrono::NaiveDate>,
+}
+
+struct Bar(indicatif::ProgressBar);
+
+impl codesets::import::Progress for Bar {
+    fn start(&self, total: u64) {
+        self.0.set_length(total);
+    }
+    fn advance(&self, rows: u64) {
+        self.0.inc(rows);
+    }
+}
+
+pub fn codesets_import(settings: &Settings, args: CodesetImportArgs) -> CliResult {
+    let files = args
+        .paths
+        .iter()
+        .map(|p| SourceFile::read(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let system = match args.system.as_deref() {
+        Some(s) => System::parse(s).map_err(|m| format!("--system {m}"))?,
+        None => infer_system(&names)?,
+    };
+    let month = names.iter().find_map(|n| year_month(n));
+    let effective_from = args
+        .effective_from
+        .or_else(|| month.and_then(|(y, m)| chrono::NaiveDate::from_ymd_opt(y, m, 1)))
+        .ok_or("name the first day the files apply with --effective-from YYYY-MM-DD")?;
+    let label = args.label.unwrap_or_else(|| match month {
+        Some((y, m)) => format!("{y}-{m:02}"),
+        None => names.join(", "),
+    });
+    let request = ImportRequest {
+        system,
+        label,
+        effective_from,
+        effective_to: args.effective_to,
+        files,
+    };
+    let mut conn = connection(settings)?;
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({elapsed})")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    bar.set_message(format!("importing {system}"));
+    let outcome = codesets::import::import(&mut conn, &cli_actor(), &request, &Bar(bar.clone()))
+        .map_err(|e| e.to_string())?;
+    bar.finish_and_clear();
+    match outcome {
+        ImportOutcome::Imported(v) => println!(
+            "imported {} {} ({} rows), in effect from {}{}",
+            v.system,
+            v.label,
+            v.entry_count,
+            v.effective_from,
+            v.effective_to
+                .map(|to| format!(" to {to}"))
+                .unwrap_or_default()
+        ),
+        ImportOutcome::AlreadyImported(v) => println!(
+            "already imported as {} {} (same checksum): nothing changed",
+            v.system, v.label
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// ICD-10-CM is recognisable by its name or its tabular XML; other systems must be named.
+fn infer_system(names: &[&str]) -> Result<System, String> {
+    let icd = names.iter().any(|n| {
+        let n = n.to_ascii_lowercase();
+        n.contains("icd10cm")
+            || n.contains("icd-10-cm")
+            || n.ends_with(".xml")
+            || n.ends_with(".xml.gz")
+    });
+    if icd {
+        Ok(System::Icd10cm)
+    } else {
+        Err("name the code system with --system (icd10cm, cpt, hcpcs, modifier, pos, carc, rarc, ncci_ptp, mue)".into())
+    }
+}
+
+/// The first `YYYY-MM` in a file name (icd10cm-2026-04.tsv.gz → 2026, 4).
+fn year_month(name: &str) -> Option<(i32, u32)> {
+    let bytes = name.as_bytes();
+    (0..bytes.len().saturating_sub(6)).find_map(|i| {
+        let part = &name.get(i..i + 7)?;
+        let (year, month) = part.split_once('-')?;
+        let ok = year.len() == 4
+            && month.len() == 2
+            && part.bytes().filter(u8::is_ascii_digit).count() == 6;
+        let month: u32 = month.parse().ok().filter(|m| (1..=12).contains(m))?;
+        ok.then_some((year.parse().ok()?, month))
+    })
+}
+
+pub fn codesets_list(settings: &Settings) -> CliResult {
+    let mut conn = connection(settings)?;
+    let versions = codesets::store::versions(&mut conn).map_err(|e| e.to_string())?;
+    println!(
+        "{:<10} {:<12} {:<12} {:>8}  label",
+        "system", "from", "to", "rows"
+    );
+    for v in versions {
+        let to = v
+            .effective_to
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into());
+        println!(
+            "{:<10} {:<12} {:<12} {:>8}  {}",
+            v.system, v.effective_from, to, v.entry_count, v.label
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,8 @@
 use std::env;
 use std::time::Duration;
 
+use crate::coding::codesets::shipped::OnStart;
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// `BACKOFFICE_DATABASE_URL`: a file path, `sqlite://path`, or `postgres://…`.
@@ -26,6 +28,12 @@ pub struct Settings {
     pub mrn_prefix: String,
     /// `BACKOFFICE_ACCESSION_PREFIX`: 1 to 4 letters before the year in accession numbers (default `S`).
     pub accession_prefix: String,
+    /// `BACKOFFICE_CODESETS_ON_START`: which shipped code sets a start imports: `all` (default), `small`
+    /// (all but the full ICD-10-CM release) or `none`.
+    pub codesets_on_start: OnStart,
+    /// `BACKOFFICE_CODESETS_REFRESH_SECONDS`: how often an instance checks whether code sets were imported
+    /// elsewhere (default 5).
+    pub codesets_refresh: Duration,
 }
 
 impl Default for Settings {
@@ -41,6 +49,8 @@ impl Default for Settings {
             login_window: Duration::from_secs(15 * 60),
             mrn_prefix: "M".into(),
             accession_prefix: "S".into(),
+            codesets_on_start: OnStart::All,
+            codesets_refresh: Duration::from_secs(5),
         }
     }
 }
@@ -66,6 +76,15 @@ impl Settings {
             mrn_prefix: var("MRN_PREFIX").unwrap_or(defaults.mrn_prefix),
             accession_prefix: accession_prefix(var("ACCESSION_PREFIX"))?
                 .unwrap_or(defaults.accession_prefix),
+            codesets_on_start: var("CODESETS_ON_START")
+                .map(|v| {
+                    OnStart::parse(&v).map_err(|m| format!("BACKOFFICE_CODESETS_ON_START {m}"))
+                })
+                .transpose()?
+                .unwrap_or(defaults.codesets_on_start),
+            codesets_refresh: number::<u64>("CODESETS_REFRESH_SECONDS")?
+                .map(Duration::from_secs)
+                .unwrap_or(defaults.codesets_refresh),
         })
     }
 }

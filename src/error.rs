@@ -55,6 +55,14 @@ pub enum AppError {
         requested: i64,
         remaining: i64,
     },
+    /// A 409 whose body carries more than a detail (the findings that block an encounter), as extra
+    /// members of the problem object.
+    #[error("conflict: {detail}")]
+    ConflictWith {
+        code: &'static str,
+        detail: String,
+        members: serde_json::Map<String, serde_json::Value>,
+    },
     #[error("stale version")]
     PreconditionFailed,
     #[error("If-Match or version required")]
@@ -95,17 +103,11 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
-    /// For `action_not_allowed`: the state the resource is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub current_state: Option<String>,
-    /// For `action_not_allowed`: the actions that state allows (possibly none).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allowed_actions: Option<Vec<String>>,
-    /// For `insufficient_quantity`: what was asked for and what remains.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requested: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remaining: Option<i64>,
+    /// Members particular to the problem: `current_state` and `allowed_actions` of a refused action,
+    /// `requested` and `remaining` of a refused withdrawal, `findings` of a failed scrub.
+    #[serde(flatten)]
+    #[schema(ignore)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 impl AppError {
@@ -132,7 +134,7 @@ impl AppError {
             AppError::NotFound(_) | AppError::NotSet(_) => "not_found",
             AppError::NoRoute(_) => "route_not_found",
             AppError::MethodNotAllowed(_) => "method_not_allowed",
-            AppError::Conflict { code, .. } => code,
+            AppError::Conflict { code, .. } | AppError::ConflictWith { code, .. } => code,
             AppError::NotAllowedInState { .. } => "action_not_allowed",
             AppError::InsufficientQuantity { .. } => "insufficient_quantity",
             AppError::PreconditionFailed => "stale_version",
@@ -160,7 +162,9 @@ impl AppError {
             AppError::MethodNotAllowed(method) => {
                 format!("{method} is not allowed on this resource")
             }
-            AppError::Conflict { detail, .. } => detail.clone(),
+            AppError::Conflict { detail, .. } | AppError::ConflictWith { detail, .. } => {
+                detail.clone()
+            }
             AppError::NotAllowedInState {
                 action,
                 state,
@@ -213,23 +217,32 @@ impl AppError {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
-            current_state: match self {
-                AppError::NotAllowedInState { state, .. } => Some(state.clone()),
-                _ => None,
-            },
-            allowed_actions: match self {
-                AppError::NotAllowedInState { allowed, .. } => Some(allowed.clone()),
-                _ => None,
-            },
-            requested: match self {
-                AppError::InsufficientQuantity { requested, .. } => Some(*requested),
-                _ => None,
-            },
-            remaining: match self {
-                AppError::InsufficientQuantity { remaining, .. } => Some(*remaining),
-                _ => None,
-            },
+            extensions: self.extensions(),
         }
+    }
+
+    /// Members particular to the problem: the state and allowed actions of a refused action, the amounts
+    /// of a refused withdrawal, or whatever a `ConflictWith` carries (a failed scrub's findings).
+    fn extensions(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::json;
+        let mut members = serde_json::Map::new();
+        match self {
+            AppError::ConflictWith { members: extra, .. } => members.clone_from(extra),
+            AppError::NotAllowedInState { state, allowed, .. } => {
+                members.insert("current_state".into(), json!(state));
+                members.insert("allowed_actions".into(), json!(allowed));
+            }
+            AppError::InsufficientQuantity {
+                requested,
+                remaining,
+                ..
+            } => {
+                members.insert("requested".into(), json!(requested));
+                members.insert("remaining".into(), json!(remaining));
+            }
+            _ => {}
+        }
+        members
     }
 }
 
@@ -243,6 +256,7 @@ impl ResponseError for AppError {
             }
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict { .. }
+            | AppError::ConflictWith { .. }
             | AppError::NotAllowedInState { .. }
             | AppError::InsufficientQuantity { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,

@@ -34,6 +34,9 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Code sets: import a version, list the imported versions.
+    #[command(subcommand)]
+    Codesets(CodesetsCommand),
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -71,6 +74,32 @@ enum TokenCommand {
     },
     /// Revoke a token by its id.
     Revoke { token_id: String },
+}
+
+#[derive(Subcommand)]
+enum CodesetsCommand {
+    /// Import one version of one code system from its published files (several files make one version:
+    /// the ICD-10-CM TSV with its tabular XML, or the parts of an NCCI file). Re-importing the same files
+    /// changes nothing.
+    Import {
+        /// The files (gzip-compressed or plain).
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// icd10cm, cpt, hcpcs, modifier, pos, carc, rarc, ncci_ptp or mue (ICD-10-CM files are recognised).
+        #[arg(long)]
+        system: Option<String>,
+        /// The version's name (default: the YYYY-MM in the file name, else the file names).
+        #[arg(long)]
+        label: Option<String>,
+        /// First date of service the version applies to (default: the first of the file name's YYYY-MM).
+        #[arg(long)]
+        effective_from: Option<chrono::NaiveDate>,
+        /// Last date of service (default: until the next version of the system starts).
+        #[arg(long)]
+        effective_to: Option<chrono::NaiveDate>,
+    },
+    /// List the imported versions with their effective dates.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -114,6 +143,23 @@ fn main() -> ExitCode {
             cli::token_revoke(&settings, &token_id)
         }
         Command::Audit(AuditCommand::Verify) => cli::audit_verify(&settings),
+        Command::Codesets(CodesetsCommand::Import {
+            paths,
+            system,
+            label,
+            effective_from,
+            effective_to,
+        }) => cli::codesets_import(
+            &settings,
+            cli::CodesetImportArgs {
+                paths,
+                system,
+                label,
+                effective_from,
+                effective_to,
+            },
+        ),
+        Command::Codesets(CodesetsCommand::List) => cli::codesets_list(&settings),
     };
     match result {
         Ok(code) => code,

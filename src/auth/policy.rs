@@ -46,6 +46,12 @@ const PAYER_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 const ORDER_WRITERS: Access = Access::Roles(&[Admin, FrontDesk]);
 /// The bench: actions on specimens, aliquots, scans.
 const LAB_BENCH: Access = Access::Roles(&[Admin, LabTech]);
+const ENCOUNTER_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller]);
+/// Front desk opens encounters (without codes: the handler refuses them coding).
+const ENCOUNTER_OPENERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller]);
+const CODERS: Access = Access::Roles(&[Admin, Coder, Biller]);
+const FEE_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller, Accountant]);
+const FEE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -118,6 +124,21 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/container-types", ADMIN),
     rule("GET", "/container-types/{code}", EVERYONE),
     rule("PUT", "/container-types/{code}", ADMIN),
+    rule("GET", "/encounters", ENCOUNTER_READERS),
+    rule("POST", "/encounters", ENCOUNTER_OPENERS),
+    rule("GET", "/encounters/{encounter_id}", ENCOUNTER_READERS),
+    rule("PUT", "/encounters/{encounter_id}", CODERS),
+    rule("POST", "/encounters/{encounter_id}/status", CODERS),
+    rule("POST", "/encounters/{encounter_id}/scrub", CODERS),
+    rule("GET", "/fee-schedules", FEE_READERS),
+    rule("POST", "/fee-schedules", FEE_WRITERS),
+    rule("GET", "/fee-schedules/{schedule_id}", FEE_READERS),
+    rule("PUT", "/fee-schedules/{schedule_id}", FEE_WRITERS),
+    rule("GET", "/fee-schedules/{schedule_id}/prices", FEE_READERS),
+    rule("POST", "/fee-schedules/{schedule_id}/prices", FEE_WRITERS),
+    rule("GET", "/codes/search", EVERYONE),
+    rule("GET", "/codes/versions", EVERYONE),
+    rule("GET", "/codes/{system}/{code}", EVERYONE),
 ];
 
 /// The rule for a mounted route, if the table has one.

@@ -65,6 +65,10 @@ typed_id!(
     SpecimenId,
     StationId,
     SpecimenEventId,
+    EncounterId,
+    LineId,
+    FeeScheduleId,
+    PriceId,
 );
 
 #[cfg(test)]

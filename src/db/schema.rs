@@ -300,6 +300,120 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    encounters (id) {
+        id -> Text,
+        patient_id -> Text,
+        rendering_provider_id -> Text,
+        billing_provider_id -> Text,
+        location_id -> Text,
+        policy_id -> Nullable<Text>,
+        date_of_service -> Date,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    encounter_diagnoses (encounter_id, position) {
+        encounter_id -> Text,
+        position -> Integer,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    encounter_lines (id) {
+        id -> Text,
+        encounter_id -> Text,
+        position -> Integer,
+        code -> Text,
+        modifiers -> Text,
+        units -> Integer,
+        charge_cents -> BigInt,
+        charge_source -> Text,
+        diagnosis_pointers -> Text,
+        note -> Nullable<Text>,
+        specimen_id -> Nullable<Text>,
+        order_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    fee_schedules (id) {
+        id -> Text,
+        name -> Text,
+        payer_id -> Nullable<Text>,
+        scope -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fee_schedule_prices (id) {
+        id -> Text,
+        schedule_id -> Text,
+        code -> Text,
+        modifier -> Text,
+        price_cents -> BigInt,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    code_set_versions (id) {
+        id -> Text,
+        system -> Text,
+        label -> Text,
+        effective_from -> Date,
+        effective_to -> Nullable<Date>,
+        checksum -> Text,
+        source -> Text,
+        entry_count -> BigInt,
+        seq -> BigInt,
+        imported_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    code_entries (version_id, code) {
+        version_id -> Text,
+        code -> Text,
+        description -> Text,
+        short_description -> Nullable<Text>,
+        billable -> Bool,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ncci_edits (version_id, column1, column2, effective_date) {
+        version_id -> Text,
+        column1 -> Text,
+        column2 -> Text,
+        effective_date -> Date,
+        deletion_date -> Nullable<Date>,
+        modifier_indicator -> Text,
+        rationale -> Text,
+    }
+}
+
+diesel::table! {
+    mue_limits (version_id, code) {
+        version_id -> Text,
+        code -> Text,
+        max_units -> Integer,
+        adjudication_indicator -> Text,
+        rationale -> Text,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -308,6 +422,9 @@ diesel::joinable!(lab_order_tests -> lab_orders (order_id));
 diesel::joinable!(specimens -> lab_orders (order_id));
 diesel::joinable!(specimens -> patients (patient_id));
 diesel::joinable!(specimens -> container_types (container_type));
+diesel::joinable!(code_entries -> code_set_versions (version_id));
+diesel::joinable!(ncci_edits -> code_set_versions (version_id));
+diesel::joinable!(mue_limits -> code_set_versions (version_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -329,4 +446,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     specimens,
     specimen_events,
     scan_requests,
+    encounters,
+    encounter_diagnoses,
+    encounter_lines,
+    fee_schedules,
+    fee_schedule_prices,
+    code_set_versions,
+    code_entries,
+    ncci_edits,
+    mue_limits,
 );

@@ -219,3 +219,32 @@ async fn the_log_names_routes_but_never_a_patient() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+api_test! {
+    async fn code_sets_are_imported_once_from_the_command_line(app) {
+        let sample = |name: &str| format!("{}/codesets/samples/{name}", env!("CARGO_MANIFEST_DIR"));
+        let hcpcs = sample("hcpcs-sample-2026.txt");
+        let (code, _, err) = backoffice(&app, &["codesets", "import", &hcpcs], None);
+        assert_ne!(code, 0, "the system cannot be guessed from this name");
+        assert!(err.contains("--system"), "{err}");
+        let args = ["codesets", "import", &hcpcs, "--system", "hcpcs", "--effective-from", "2026-01-01"];
+        let (code, out, err) = backoffice(&app, &args, None);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("imported hcpcs") && out.contains("(5 rows)"), "{out}");
+        let (code, out, _) = backoffice(&app, &args, None);
+        assert_eq!(code, 0);
+        assert!(out.contains("already imported"), "{out}");
+        let (code, listing, _) = backoffice(&app, &["codesets", "list"], None);
+        assert_eq!(code, 0);
+        assert!(listing.lines().filter(|l| l.starts_with("hcpcs")).count() == 1, "{listing}");
+        // An ICD-10-CM file is recognised by its name and dated by the YYYY-MM in it.
+        let (code, out, err) = backoffice(&app, &["codesets", "import", &sample("icd10cm-sample-2026-04.tsv")], None);
+        assert_eq!(code, 0, "{err}");
+        assert!(out.contains("imported icd10cm 2026-04 (4 rows), in effect from 2026-04-01"), "{out}");
+        let found = expect_status(app.get("/codes/icd10cm/J06.9?date=2026-04-01", &app.admin_token).await, StatusCode::OK).await;
+        assert_eq!(found["description"], "Acute upper respiratory infection, unspecified");
+        let (code, _, err) = backoffice(&app, &["codesets", "import", &sample("mue-sample.csv"), "--system", "ncci_ptp", "--effective-from", "2026-01-01"], None);
+        assert_ne!(code, 0, "an MUE file is not an NCCI file");
+        assert!(err.contains("no rows") || err.contains("line"), "{err}");
+    }
+}

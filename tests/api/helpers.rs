@@ -4,6 +4,7 @@
 
 use std::net::TcpListener;
 
+use backoffice::coding::codesets::shipped::OnStart;
 use backoffice::config::Settings;
 use backoffice::db::{DbConnection, Manager};
 use diesel::connection::SimpleConnection;
@@ -29,10 +30,10 @@ pub struct TestApp {
 /// A fresh, empty database that is removed when dropped.
 pub struct TestDatabase {
     pub url: String,
-    cleanup: Cleanup,
+    pub(crate) cleanup: Cleanup,
 }
 
-enum Cleanup {
+pub(crate) enum Cleanup {
     SqliteFile(std::path::PathBuf),
     PostgresDatabase { admin_url: String, name: String },
 }
@@ -56,7 +57,7 @@ impl Drop for TestDatabase {
 }
 
 /// The PostgreSQL server for tests, or `None` to skip (never in CI: there it must be set).
-fn postgres_admin_url() -> Option<String> {
+pub(crate) fn postgres_admin_url() -> Option<String> {
     match std::env::var("BACKOFFICE_TEST_POSTGRES_URL") {
         Ok(url) if !url.trim().is_empty() => Some(url),
         _ => {
@@ -71,7 +72,7 @@ fn postgres_admin_url() -> Option<String> {
 }
 
 /// A URL for `database` on the same server as `admin_url`.
-fn with_database(admin_url: &str, database: &str) -> String {
+pub(crate) fn with_database(admin_url: &str, database: &str) -> String {
     let mut url = url::Url::parse(admin_url).expect("BACKOFFICE_TEST_POSTGRES_URL is a URL");
     url.set_path(&format!("/{database}"));
     url.to_string()
@@ -115,20 +116,44 @@ pub async fn spawn_app_with(
     backend: Backend,
     adjust: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
-    let database = fresh_database(backend)?;
-    let database_url = database.url.clone();
-    let mut settings = Settings {
-        database_url: database_url.clone(),
+    spawn_app_on(fresh_database(backend)?, adjust).await
+}
+
+/// Starts the service on a database holding the full shipped code sets (ICD-10-CM included), copied
+/// from a template imported once (see `codesets_template`).
+pub async fn spawn_app_with_full_codesets(backend: Backend) -> Option<TestApp> {
+    let database = crate::templates::database_with_full_codesets(backend)?;
+    spawn_app_on(database, |_| {}).await
+}
+
+/// Settings for a test server: small pools, only the small shipped code sets (importing the full
+/// ICD-10-CM release into every test database would make the suite crawl), and a catalog that checks
+/// for imports made elsewhere on every request.
+pub fn test_settings(database_url: &str) -> Settings {
+    Settings {
+        database_url: database_url.to_owned(),
         bind: "127.0.0.1:0".into(),
         workers: Some(2),
         pool_size: Some(4),
+        codesets_on_start: OnStart::Small,
+        codesets_refresh: std::time::Duration::ZERO,
         ..Settings::default()
-    };
+    }
+}
+
+pub async fn spawn_app_on(
+    database: TestDatabase,
+    adjust: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
+    let database_url = database.url.clone();
+    let mut settings = test_settings(&database_url);
     adjust(&mut settings);
     let pool =
         backoffice::cli::open_database(&settings).expect("open and migrate the test database");
     let admin_token = {
         let mut conn = pool.get().expect("connection");
+        backoffice::cli::import_shipped_codesets(&mut conn, &settings)
+            .expect("import the shipped code sets");
         backoffice::bootstrap::ensure_first_admin(&mut conn)
             .expect("bootstrap")
             .expect("a fresh database gets a first admin")
@@ -182,13 +207,7 @@ impl TestApp {
     /// A second server on the same database with a pool of its own, as another replica would run. It
     /// shares the first one's admin token and leaves the database to the first one to clean up.
     pub async fn spawn_instance(&self) -> TestApp {
-        let settings = Settings {
-            database_url: self.database_url.clone(),
-            bind: "127.0.0.1:0".into(),
-            workers: Some(2),
-            pool_size: Some(4),
-            ..Settings::default()
-        };
+        let settings = test_settings(&self.database_url);
         let pool = backoffice::cli::open_database(&settings).expect("open the shared database");
         TestApp {
             address: serve(pool, settings),

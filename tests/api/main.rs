@@ -2,13 +2,18 @@
 //! `BACKOFFICE_TEST_POSTGRES_URL` is set (see helpers.rs).
 
 mod bench;
+mod coding_support;
 mod fixtures;
 mod helpers;
+mod templates;
 
 mod audit;
 mod auth;
 mod cli;
+mod codes;
 mod demo;
+mod encounters;
+mod fees;
 mod health;
 mod locations;
 mod migrations;
@@ -20,4 +25,5 @@ mod providers;
 mod robustness;
 mod roles;
 mod scans;
+mod scrubber;
 mod specimens;

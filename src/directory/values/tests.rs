@@ -160,7 +160,7 @@ fn claim_filing_indicators_are_case_insensitive_and_know_medicare() {
 
 #[test]
 fn code_tables_are_sorted_without_duplicates() {
-    for table in [PLACE_OF_SERVICE_CODES, CLAIM_FILING_INDICATOR_CODES] {
+    for table in [&PLACE_OF_SERVICE_CODES[..], CLAIM_FILING_INDICATOR_CODES] {
         assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }

@@ -1,0 +1,5 @@
+DROP TABLE fee_schedule_prices;
+DROP TABLE fee_schedules;
+DROP TABLE encounter_lines;
+DROP TABLE encounter_diagnoses;
+DROP TABLE encounters;
