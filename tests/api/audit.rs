@@ -63,8 +63,10 @@ api_test! {
         assert_eq!(code, 0, "{out}");
         assert!(out.contains("intact"), "{out}");
 
+        // Event 2 is whatever start-up or the test wrote second (the shipped code set imports are audited).
+        let original: String = audit_events::table.find(2_i64).select(audit_events::action).first(&mut app.db()).unwrap();
         diesel::update(audit_events::table.find(2_i64))
-            .set(audit_events::action.eq("read"))
+            .set(audit_events::action.eq("tampered"))
             .execute(&mut app.db())
             .unwrap();
         let (code, out) = audit_verify(&app);
@@ -72,7 +74,7 @@ api_test! {
         assert!(out.contains("BROKEN at event 2"), "{out}");
 
         diesel::update(audit_events::table.find(2_i64))
-            .set(audit_events::action.eq("create"))
+            .set(audit_events::action.eq(&original))
             .execute(&mut app.db())
             .unwrap();
         assert_eq!(audit_verify(&app).0, 0, "restoring the row mends the chain");
