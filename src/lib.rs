@@ -11,3 +11,4 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod http;
+pub mod specimens;

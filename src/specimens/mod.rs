@@ -1,0 +1,3 @@
+//! Lab specimens: orders, lifecycle, accession numbers, labels, bench scans.
+
+pub mod label;
