@@ -103,6 +103,17 @@ fn var(name: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
+fn number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
+    match var(name) {
+        None => Ok(None),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| format!("BACKOFFICE_{name} must be a number, got {raw:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,16 +148,5 @@ mod tests {
                 .unwrap_err()
                 .starts_with("BACKOFFICE_LABEL_DPI")
         );
-    }
-}
-
-fn number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
-    match var(name) {
-        None => Ok(None),
-        Some(raw) => raw
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("BACKOFFICE_{name} must be a number, got {raw:?}")),
     }
 }
