@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Load benchmark: requests per second for GET /patients/{id} and POST /patients on SQLite and PostgreSQL,
-# each as a ratio against GET /healthz measured in the same run (these machines are shared and noisy, so
-# only the ratios compare across runs).
+# Load benchmark: requests per second for GET /patients/{id}, POST /patients and POST /scans on SQLite and
+# PostgreSQL, each as a ratio against GET /healthz measured in the same run (these machines are shared and
+# noisy, so only the ratios compare across runs). Scans go to a `seen` checkpoint station over a pool of
+# collected specimens: each one is a durable write (custody event, specimen update, audit event, commit).
 #
 #   benches/load.sh                 # 10 s per measurement, 2 threads, 16 connections
 #   DURATION=30s CONNECTIONS=32 benches/load.sh
@@ -19,7 +20,8 @@ SERVER_PID=
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 cargo build --release --quiet
-BIN=target/release/backoffice
+BIN=${CARGO_TARGET_DIR:-target}/release/backoffice
+SPECIMENS=${SPECIMENS:-64}
 
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
@@ -35,10 +37,43 @@ wrk.body = '{"last_name":"Loadtest","first_name":"Bench","date_of_birth":"1980-0
   '"address":{"line1":"1 Test Way","city":"Springfield","state":"IL","zip":"62701"}}'
 LUA
 
-rps() { # url [extra wrk args...] -> requests/second
+rps() { # url [extra wrk args...] -> requests/second; fails if any answer was not 2xx
   local url=$1; shift
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$@" "$url" \
-    | awk '/Requests\/sec/ {print $2}'
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $TOKEN" "$@" "$url")
+  if grep -q 'Non-2xx' <<<"$out"; then echo "$url: $(grep 'Non-2xx' <<<"$out")" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' <<<"$out"
+}
+
+api() { # method path [json] -> body
+  curl -sf -X "$1" "$BASE$2" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"}
+}
+field() { sed -E "s/.*\"$1\":\"([^\"]+)\".*/\\1/"; }
+
+# A checkpoint station and $SPECIMENS collected specimens; writes the wrk script that scans them in turn.
+prepare_scans() { # patient-id
+  local provider station order accessions=()
+  provider=$(api POST /providers '{"npi":"1234567893","entity_type":"individual","last_name":"Bench","first_name":"Load",
+    "taxonomy_code":"207Q00000X","is_billing":true,"is_rendering":true}' | field id)
+  station=$(api POST /stations '{"name":"Load checkpoint","location":"Bench 1","action":"seen"}' | field id)
+  for _ in $(seq 1 "$SPECIMENS"); do
+    order=$(api POST /lab-orders "{\"patient_id\":\"$1\",\"provider_id\":\"$provider\",
+      \"tests\":[{\"code\":\"80053\",\"container_type\":\"SST\",\"min_volume_ul\":1000}]}")
+    api POST "/specimens/$(field id <<<"${order#*\"specimens\":[}")/actions" '{"action":"collect","volume_ul":5000}' >/dev/null
+    accessions+=("\"$(field accession <<<"${order#*\"specimens\":[}")\"")
+  done
+  local IFS=,
+  cat > "$WORK/scan.lua" <<LUA
+wrk.method = "POST"
+wrk.path = "/scans"
+wrk.headers["Content-Type"] = "application/json"
+local accessions = {${accessions[*]}}
+local n = math.random(#accessions)
+request = function()
+  n = n % #accessions + 1
+  return wrk.format(nil, nil, nil, '{"scanned":"' .. accessions[n] .. '","station_id":"$station"}')
+end
+LUA
 }
 
 run_backend() { # name database-url
@@ -47,23 +82,24 @@ run_backend() { # name database-url
   SERVER_PID=$!
   for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
   TOKEN=$(grep -o 'bo_[0-9a-f]*' "$WORK/$name.out" | head -n 1)
-  local base="http://127.0.0.1:$PORT"
+  BASE="http://127.0.0.1:$PORT"
   local patient
-  patient=$(curl -sf -X POST "$base/patients" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-    -d '{"last_name":"Loadtest","first_name":"Bench","date_of_birth":"1980-02-29","sex":"F","address":{"line1":"1 Test Way","city":"Springfield","state":"IL","zip":"62701"}}' \
-    | sed -E 's/.*"id":"([^"]+)".*/\1/')
-  local health get post
-  health=$(rps "$base/healthz")
-  get=$(rps "$base/patients/$patient")
-  post=$(rps "$base/patients" -s "$WORK/post.lua")
+  patient=$(api POST /patients '{"last_name":"Loadtest","first_name":"Bench","date_of_birth":"1980-02-29","sex":"F","address":{"line1":"1 Test Way","city":"Springfield","state":"IL","zip":"62701"}}' \
+    | field id)
+  prepare_scans "$patient"
+  local health get post scans
+  health=$(rps "$BASE/healthz")
+  get=$(rps "$BASE/patients/$patient")
+  post=$(rps "$BASE/patients" -s "$WORK/post.lua")
+  scans=$(rps "$BASE/scans" -s "$WORK/scan.lua")
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=
-  printf '%-10s %12s %12s %8s %12s %8s\n' "$name" "$health" "$get" \
-    "$(awk -v a="$get" -v b="$health" 'BEGIN {printf "%.3f", a/b}')" "$post" \
-    "$(awk -v a="$post" -v b="$health" 'BEGIN {printf "%.3f", a/b}')"
+  ratio() { awk -v a="$1" -v b="$health" 'BEGIN {printf "%.3f", a/b}'; }
+  printf '%-10s %12s %12s %8s %12s %8s %12s %8s\n' "$name" "$health" "$get" "$(ratio "$get")" \
+    "$post" "$(ratio "$post")" "$scans" "$(ratio "$scans")"
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION; release build; audit events written on every patient read"
-printf '%-10s %12s %12s %8s %12s %8s\n' backend "healthz/s" "GET pat/s" ratio "POST pat/s" ratio
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION; release build; audit events written on every patient read and scan"
+printf '%-10s %12s %12s %8s %12s %8s %12s %8s\n' backend "healthz/s" "GET pat/s" ratio "POST pat/s" ratio "scans/s" ratio
 run_backend sqlite "$WORK/bench.db"
 PG_DB=bo_bench_$$
 if psql "$POSTGRES_URL" -qc "CREATE DATABASE $PG_DB" >/dev/null 2>&1; then

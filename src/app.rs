@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::http::{AppState, PrivacyRootSpan, configure_extractors, not_found_route, with_conn};
-use crate::{audit, auth, directory};
+use crate::{audit, auth, directory, specimens};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -36,6 +36,7 @@ pub struct ApiDoc;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(directory::DirectoryApi::openapi());
+    doc.merge(specimens::SpecimensApi::openapi());
     doc
 }
 
@@ -57,6 +58,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     auth::routes::configure(cfg);
     audit::routes::configure(cfg);
     directory::configure(cfg);
+    specimens::configure(cfg);
 }
 
 /// Starts serving on an already bound listener (tests bind port 0).

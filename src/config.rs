@@ -24,6 +24,8 @@ pub struct Settings {
     pub login_window: Duration,
     /// `BACKOFFICE_MRN_PREFIX`: prefix of generated medical record numbers (default `M`).
     pub mrn_prefix: String,
+    /// `BACKOFFICE_ACCESSION_PREFIX`: 1 to 4 letters before the year in accession numbers (default `S`).
+    pub accession_prefix: String,
     /// `BACKOFFICE_LABEL_WIDTH_IN` × `BACKOFFICE_LABEL_HEIGHT_IN`: specimen label stock in inches
     /// (default 2 × 1; 1.5 × 0.75 to 4 × 4).
     pub label_width_in: f64,
@@ -44,6 +46,7 @@ impl Default for Settings {
             login_max_failures: 5,
             login_window: Duration::from_secs(15 * 60),
             mrn_prefix: "M".into(),
+            accession_prefix: "S".into(),
             label_width_in: 2.0,
             label_height_in: 1.0,
             label_dpi: 203,
@@ -70,6 +73,8 @@ impl Settings {
                 .map(|m| Duration::from_secs(m * 60))
                 .unwrap_or(defaults.login_window),
             mrn_prefix: var("MRN_PREFIX").unwrap_or(defaults.mrn_prefix),
+            accession_prefix: accession_prefix(var("ACCESSION_PREFIX"))?
+                .unwrap_or(defaults.accession_prefix),
             label_width_in: number("LABEL_WIDTH_IN")?.unwrap_or(defaults.label_width_in),
             label_height_in: number("LABEL_HEIGHT_IN")?.unwrap_or(defaults.label_height_in),
             label_dpi: number("LABEL_DPI")?.unwrap_or(defaults.label_dpi),
@@ -94,6 +99,19 @@ impl Settings {
             other => other.to_string(),
         })?;
         Ok(self)
+    }
+}
+
+/// Accession prefixes are letters only, so the year that follows is never read as part of them.
+fn accession_prefix(raw: Option<String>) -> Result<Option<String>, String> {
+    let Some(raw) = raw else { return Ok(None) };
+    let prefix = raw.trim().to_ascii_uppercase();
+    if (1..=4).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(Some(prefix))
+    } else {
+        Err(format!(
+            "BACKOFFICE_ACCESSION_PREFIX must be 1 to 4 letters, got {raw:?}"
+        ))
     }
 }
 

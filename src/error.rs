@@ -41,6 +41,20 @@ pub enum AppError {
     MethodNotAllowed(String),
     #[error("conflict: {detail}")]
     Conflict { code: &'static str, detail: String },
+    /// An action the resource's current state does not allow: 409 naming the state and what is allowed.
+    #[error("{action} is not allowed in state {state}")]
+    NotAllowedInState {
+        action: String,
+        state: String,
+        allowed: Vec<String>,
+    },
+    /// Taking more than is left (a specimen's volume): 409 saying how much remains.
+    #[error("requested {requested} but only {remaining} remains")]
+    InsufficientQuantity {
+        what: &'static str,
+        requested: i64,
+        remaining: i64,
+    },
     #[error("stale version")]
     PreconditionFailed,
     #[error("If-Match or version required")]
@@ -81,6 +95,17 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For `action_not_allowed`: the state the resource is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_state: Option<String>,
+    /// For `action_not_allowed`: the actions that state allows (possibly none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
+    /// For `insufficient_quantity`: what was asked for and what remains.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<i64>,
 }
 
 impl AppError {
@@ -108,6 +133,8 @@ impl AppError {
             AppError::NoRoute(_) => "route_not_found",
             AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Conflict { code, .. } => code,
+            AppError::NotAllowedInState { .. } => "action_not_allowed",
+            AppError::InsufficientQuantity { .. } => "insufficient_quantity",
             AppError::PreconditionFailed => "stale_version",
             AppError::PreconditionRequired => "version_required",
             AppError::Unauthenticated => "unauthenticated",
@@ -134,6 +161,24 @@ impl AppError {
                 format!("{method} is not allowed on this resource")
             }
             AppError::Conflict { detail, .. } => detail.clone(),
+            AppError::NotAllowedInState {
+                action,
+                state,
+                allowed,
+            } => {
+                let allowed = match allowed.is_empty() {
+                    true => "nothing".to_owned(),
+                    false => allowed.join(", "),
+                };
+                format!(
+                    "`{action}` is not allowed while the state is `{state}`; allowed: {allowed}"
+                )
+            }
+            AppError::InsufficientQuantity {
+                what,
+                requested,
+                remaining,
+            } => format!("{requested} {what} requested but only {remaining} left"),
             AppError::PreconditionFailed => {
                 "the resource changed since you read it; fetch it again and retry".into()
             }
@@ -168,6 +213,22 @@ impl AppError {
                 AppError::Validation(errors) => errors.clone(),
                 _ => Vec::new(),
             },
+            current_state: match self {
+                AppError::NotAllowedInState { state, .. } => Some(state.clone()),
+                _ => None,
+            },
+            allowed_actions: match self {
+                AppError::NotAllowedInState { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            requested: match self {
+                AppError::InsufficientQuantity { requested, .. } => Some(*requested),
+                _ => None,
+            },
+            remaining: match self {
+                AppError::InsufficientQuantity { remaining, .. } => Some(*remaining),
+                _ => None,
+            },
         }
     }
 }
@@ -181,7 +242,9 @@ impl ResponseError for AppError {
                 StatusCode::NOT_FOUND
             }
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. }
+            | AppError::NotAllowedInState { .. }
+            | AppError::InsufficientQuantity { .. } => StatusCode::CONFLICT,
             AppError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             AppError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -42,6 +42,10 @@ const PATIENT_WRITERS: Access = Access::Roles(&[Admin, FrontDesk]);
 const POLICY_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller, Accountant]);
 const POLICY_WRITERS: Access = Access::Roles(&[Admin, FrontDesk, Biller]);
 const PAYER_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+/// Lab orders are placed and cancelled at the front desk.
+const ORDER_WRITERS: Access = Access::Roles(&[Admin, FrontDesk]);
+/// The bench: actions on specimens, aliquots, scans.
+const LAB_BENCH: Access = Access::Roles(&[Admin, LabTech]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -96,6 +100,24 @@ pub const ROUTES: &[RouteRule] = &[
         "/patients/{patient_id}/policies/{policy_id}/deactivate",
         POLICY_WRITERS,
     ),
+    rule("POST", "/lab-orders", ORDER_WRITERS),
+    rule("GET", "/lab-orders/{order_id}", PATIENT_READERS),
+    rule("POST", "/lab-orders/{order_id}/cancel", ORDER_WRITERS),
+    rule("GET", "/specimens", PATIENT_READERS),
+    rule("GET", "/specimens/{specimen_id}", PATIENT_READERS),
+    rule("GET", "/specimens/{specimen_id}/events", PATIENT_READERS),
+    rule("POST", "/specimens/{specimen_id}/actions", LAB_BENCH),
+    rule("POST", "/specimens/{specimen_id}/aliquots", LAB_BENCH),
+    rule("POST", "/scans", LAB_BENCH),
+    rule("GET", "/fhir/Specimen/{specimen_id}", PATIENT_READERS),
+    rule("GET", "/stations", EVERYONE),
+    rule("POST", "/stations", ADMIN),
+    rule("GET", "/stations/{station_id}", EVERYONE),
+    rule("PUT", "/stations/{station_id}", ADMIN),
+    rule("GET", "/container-types", EVERYONE),
+    rule("POST", "/container-types", ADMIN),
+    rule("GET", "/container-types/{code}", EVERYONE),
+    rule("PUT", "/container-types/{code}", ADMIN),
 ];
 
 /// The rule for a mounted route, if the table has one.

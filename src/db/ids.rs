@@ -54,7 +54,17 @@ fn parse_uuid(text: &str) -> Result<String, String> {
 }
 
 typed_id!(
-    UserId, TokenId, ProviderId, LocationId, PayerId, PatientId, PolicyId,
+    UserId,
+    TokenId,
+    ProviderId,
+    LocationId,
+    PayerId,
+    PatientId,
+    PolicyId,
+    LabOrderId,
+    SpecimenId,
+    StationId,
+    SpecimenEventId,
 );
 
 #[cfg(test)]

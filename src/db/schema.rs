@@ -194,9 +194,120 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    container_types (code) {
+        code -> Text,
+        name -> Text,
+        stability_hours -> Integer,
+        active -> Bool,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stations (id) {
+        id -> Text,
+        name -> Text,
+        location -> Text,
+        action -> Text,
+        active -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lab_orders (id) {
+        id -> Text,
+        patient_id -> Text,
+        provider_id -> Text,
+        encounter_id -> Nullable<Text>,
+        priority -> Text,
+        clinical_note -> Nullable<Text>,
+        status -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lab_order_tests (id) {
+        id -> Text,
+        order_id -> Text,
+        position -> Integer,
+        code -> Text,
+        container_type -> Text,
+        min_volume_ul -> BigInt,
+    }
+}
+
+diesel::table! {
+    specimens (id) {
+        id -> Text,
+        accession -> Text,
+        order_id -> Text,
+        patient_id -> Text,
+        parent_id -> Nullable<Text>,
+        replaces_id -> Nullable<Text>,
+        container_type -> Text,
+        test_codes -> Text,
+        status -> Text,
+        rejection_reason -> Nullable<Text>,
+        rejection_note -> Nullable<Text>,
+        required_volume_ul -> BigInt,
+        collected_at -> Nullable<Timestamp>,
+        collected_volume_ul -> Nullable<BigInt>,
+        remaining_volume_ul -> Nullable<BigInt>,
+        aliquot_count -> Integer,
+        event_count -> Integer,
+        station_id -> Nullable<Text>,
+        location -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    specimen_events (id) {
+        id -> Text,
+        specimen_id -> Text,
+        seq -> Integer,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        station_id -> Nullable<Text>,
+        location -> Nullable<Text>,
+        note -> Nullable<Text>,
+        detail -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    scan_requests (user_id, idempotency_key) {
+        user_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
+diesel::joinable!(lab_orders -> patients (patient_id));
+diesel::joinable!(lab_order_tests -> lab_orders (order_id));
+diesel::joinable!(specimens -> lab_orders (order_id));
+diesel::joinable!(specimens -> patients (patient_id));
+diesel::joinable!(specimens -> container_types (container_type));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -211,4 +322,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     payers,
     patients,
     insurance_policies,
+    container_types,
+    stations,
+    lab_orders,
+    lab_order_tests,
+    specimens,
+    specimen_events,
+    scan_requests,
 );

@@ -1,6 +1,7 @@
 //! Black-box tests over real HTTP. Each test runs on SQLite, and again on PostgreSQL when
 //! `BACKOFFICE_TEST_POSTGRES_URL` is set (see helpers.rs).
 
+mod bench;
 mod fixtures;
 mod helpers;
 
@@ -18,3 +19,5 @@ mod practice;
 mod providers;
 mod robustness;
 mod roles;
+mod scans;
+mod specimens;
