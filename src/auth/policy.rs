@@ -46,6 +46,8 @@ const PAYER_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 const ORDER_WRITERS: Access = Access::Roles(&[Admin, FrontDesk]);
 /// The bench: actions on specimens, aliquots, scans.
 const LAB_BENCH: Access = Access::Roles(&[Admin, LabTech]);
+/// Labels are printed at the bench and at the front desk (where tubes are drawn).
+const LABEL_PRINTERS: Access = Access::Roles(&[Admin, FrontDesk, LabTech]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -106,6 +108,8 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/specimens", PATIENT_READERS),
     rule("GET", "/specimens/{specimen_id}", PATIENT_READERS),
     rule("GET", "/specimens/{specimen_id}/events", PATIENT_READERS),
+    rule("GET", "/specimens/{specimen_id}/label", PATIENT_READERS),
+    rule("POST", "/labels", LABEL_PRINTERS),
     rule("POST", "/specimens/{specimen_id}/actions", LAB_BENCH),
     rule("POST", "/specimens/{specimen_id}/aliquots", LAB_BENCH),
     rule("POST", "/scans", LAB_BENCH),

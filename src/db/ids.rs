@@ -65,6 +65,8 @@ typed_id!(
     SpecimenId,
     StationId,
     SpecimenEventId,
+    LabelPrintId,
+    LabelJobId,
 );
 
 #[cfg(test)]

@@ -300,6 +300,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    label_prints (id) {
+        id -> Text,
+        job_id -> Text,
+        specimen_id -> Text,
+        copies -> Integer,
+        format -> Text,
+        dpi -> Integer,
+        reprint -> Bool,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        printed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -308,6 +324,7 @@ diesel::joinable!(lab_order_tests -> lab_orders (order_id));
 diesel::joinable!(specimens -> lab_orders (order_id));
 diesel::joinable!(specimens -> patients (patient_id));
 diesel::joinable!(specimens -> container_types (container_type));
+diesel::joinable!(label_prints -> specimens (specimen_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -329,4 +346,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     specimens,
     specimen_events,
     scan_requests,
+    label_prints,
 );

@@ -4,12 +4,15 @@
 mod bench;
 mod fixtures;
 mod helpers;
+#[path = "../common/oracles.rs"]
+mod oracles;
 
 mod audit;
 mod auth;
 mod cli;
 mod demo;
 mod health;
+mod labels;
 mod locations;
 mod migrations;
 mod patients;

@@ -1,8 +1,9 @@
 //! Specimen labels: a Code128 barcode of the accession plus the lines a bench needs to match tube and
 //! patient, rendered as SVG, PNG, ZPL and multi-page documents.
 //!
-//! Pure: no database, no HTTP. Every format draws from one [`Layout`] computed in printer dots, so a
-//! label looks the same whichever way it is printed, and bars always fall on whole dots.
+//! The rendering is pure (no database, no HTTP): every format draws from one [`Layout`] computed in
+//! printer dots, so a label looks the same whichever way it is printed, and bars always fall on whole
+//! dots. `print.rs`, `store.rs` and `routes.rs` serve labels over HTTP and count every print.
 
 mod code128;
 mod data;
@@ -10,6 +11,9 @@ mod document;
 mod font;
 mod layout;
 mod png;
+pub mod print;
+pub mod routes;
+mod store;
 mod svg;
 mod zpl;
 
