@@ -88,54 +88,26 @@ impl Layout {
         let dpi = spec.dpi().dots_per_inch();
         let symbol = Symbol::encode(data.accession())?;
         let module = module_width(data.accession(), &symbol, width, dpi)?;
-        let margin = dpi / 25; // about 1 mm: printers do not register labels to the dot
-        let scale = (dpi + 50) / 100; // 2 dots per font pixel at 203 dpi, 3 at 300
-        let big = scale + scale / 2;
-        let chars_fit =
-            |s: u32| ((width - 2 * margin + (CELL_W - GLYPH_W) * s) / (CELL_W * s)) as usize;
-
-        // The accession in large type when it fits, else at the normal size.
-        let accession_scale = if data.accession().len() <= chars_fit(big) {
-            big
-        } else {
-            scale
-        };
-        let mut texts = vec![(accession_scale, data.accession().to_string())];
-        texts.extend(detail_lines(data).into_iter().map(|t| (scale, t)));
+        let grid = Grid::new(width, dpi);
+        let mut texts = grid.texts(data);
 
         // Drop detail lines from the bottom until the barcode keeps a scannable height.
         let min_bar = dpi / 4;
-        let gap = 3 * scale;
-        let text_height =
-            |lines: &[(u32, String)]| -> u32 { lines.iter().map(|(s, _)| CELL_H * s).sum::<u32>() };
-        while texts.len() > 1 && height < 2 * margin + gap + text_height(&texts) + min_bar {
+        let chrome = 2 * grid.margin + grid.gap;
+        while texts.len() > 1 && height < chrome + text_height(&texts) + min_bar {
             texts.pop();
         }
         let bar_height = height
-            .checked_sub(2 * margin + gap + text_height(&texts))
+            .checked_sub(chrome + text_height(&texts))
             .filter(|&h| h >= min_bar)
             .ok_or_else(|| {
                 LabelError::invalid("height_in", "the label is too short for a barcode")
             })?;
-
-        let mut y = margin + bar_height + gap;
-        let lines = texts
-            .into_iter()
-            .map(|(s, text)| {
-                let line = TextLine {
-                    x: margin,
-                    y,
-                    scale: s,
-                    text: text.chars().take(chars_fit(s)).collect(),
-                };
-                y += CELL_H * s;
-                line
-            })
-            .collect();
+        let lines = grid.place(texts, grid.margin + bar_height + grid.gap);
         let barcode = Barcode {
             // Centred: the quiet zones are at least QUIET_MODULES each.
             x: (width - symbol.modules() * module) / 2,
-            y: margin,
+            y: grid.margin,
             height: bar_height,
             module,
             symbol,
@@ -151,6 +123,67 @@ impl Layout {
             lines,
         })
     }
+}
+
+/// The text grid of a label: margins, font scales and how many characters fit a line.
+struct Grid {
+    width: u32,
+    margin: u32,
+    /// Dots per font pixel of the detail lines; the accession's is half as big again.
+    scale: u32,
+    /// Between the bars and the first line of text.
+    gap: u32,
+}
+
+impl Grid {
+    fn new(width: u32, dpi: u32) -> Self {
+        let scale = (dpi + 50) / 100; // 2 dots per font pixel at 203 dpi, 3 at 300
+        Grid {
+            width,
+            margin: dpi / 25, // about 1 mm: printers do not register labels to the dot
+            scale,
+            gap: 3 * scale,
+        }
+    }
+
+    fn chars_fit(&self, scale: u32) -> usize {
+        ((self.width - 2 * self.margin + (CELL_W - GLYPH_W) * scale) / (CELL_W * scale)) as usize
+    }
+
+    /// `(scale, text)` of every line: the accession in large type when it fits, then the details.
+    fn texts(&self, data: &LabelData) -> Vec<(u32, String)> {
+        let big = self.scale + self.scale / 2;
+        let accession_scale = if data.accession().len() <= self.chars_fit(big) {
+            big
+        } else {
+            self.scale
+        };
+        let mut texts = vec![(accession_scale, data.accession().to_string())];
+        texts.extend(detail_lines(data).into_iter().map(|t| (self.scale, t)));
+        texts
+    }
+
+    /// The lines stacked from `top`, each cut to what fits the width.
+    fn place(&self, texts: Vec<(u32, String)>, top: u32) -> Vec<TextLine> {
+        let mut y = top;
+        texts
+            .into_iter()
+            .map(|(scale, text)| {
+                let line = TextLine {
+                    x: self.margin,
+                    y,
+                    scale,
+                    text: text.chars().take(self.chars_fit(scale)).collect(),
+                };
+                y += CELL_H * scale;
+                line
+            })
+            .collect()
+    }
+}
+
+fn text_height(lines: &[(u32, String)]) -> u32 {
+    lines.iter().map(|(scale, _)| CELL_H * scale).sum()
 }
 
 /// The widest whole-dot module with which the symbol and its quiet zones fit the label; capped at
