@@ -242,3 +242,24 @@ api_test! {
         assert_eq!(printed_so_far(&app, id).await, 0);
     }
 }
+
+api_test! {
+    async fn of_parallel_first_prints_of_one_specimen_exactly_one_counts_as_the_first(app) {
+        let specimens = two_specimens(&app).await;
+        let id = &specimens[0].0;
+        let body = print_body(json!([{"specimen_id": id}]), "zpl");
+        let requests = (0..6).map(|_| app.post("/labels", &app.admin_token, &body));
+        let mut statuses: Vec<u16> = futures_util::future::join_all(requests)
+            .await
+            .iter()
+            .map(|r| r.status().as_u16())
+            .collect();
+        statuses.sort();
+        // The others saw the first print (a reprint without a reason: 422) or raced it to the
+        // one-first-print index (409); none printed.
+        assert_eq!(statuses[0], 200, "{statuses:?}");
+        assert!(statuses[1..].iter().all(|s| *s == 409 || *s == 422), "{statuses:?}");
+        assert_eq!(printed_so_far(&app, id).await, 1);
+        assert_eq!(audit_actions(&app, id).await.iter().filter(|a| *a == "print_label").count(), 1);
+    }
+}

@@ -162,77 +162,80 @@ pub fn print(
     }
     let jobs: Vec<LabelJob> = labels.iter().map(|(_, j)| j.clone()).collect();
     let document = render_document(&jobs, job.format)?;
-    let job_id = LabelJobId::generate();
+    let printing = Printing {
+        actor,
+        job_id: LabelJobId::generate(),
+        job,
+        dpi: spec.dpi(),
+    };
     for (data, label) in &labels {
         let reprint = reprints.contains(&data.accession);
-        record(
-            conn,
-            actor,
-            &job_id,
-            job,
-            data,
-            label.copies,
-            reprint,
-            spec.dpi(),
-        )?;
+        printing.record(conn, data, label.copies, reprint)?;
     }
     Ok(PrintedJob {
-        job_id,
+        job_id: printing.job_id,
         document,
         labels: jobs.iter().map(|j| j.copies).sum(),
         reprints: reprints.len(),
     })
 }
 
-/// Counts, timelines and audits one specimen's labels of a job.
-#[allow(clippy::too_many_arguments)]
-fn record(
-    conn: &mut DbConnection,
-    actor: &AuditActor,
-    job_id: &LabelJobId,
-    job: &ValidPrintJob,
-    data: &model::LabelData,
-    copies: u32,
-    reprint: bool,
+/// One job being recorded.
+struct Printing<'a> {
+    actor: &'a AuditActor,
+    job_id: LabelJobId,
+    job: &'a ValidPrintJob,
     dpi: Dpi,
-) -> AppResult<()> {
-    let format = match job.format {
-        DocumentFormat::Zpl => "zpl",
-        DocumentFormat::Pdf => "pdf",
-    };
-    store::insert(
-        conn,
-        &NewLabelPrint {
-            id: LabelPrintId::generate().to_string(),
-            job_id: job_id.to_string(),
-            specimen_id: data.specimen_id.to_string(),
-            copies: copies as i32,
-            format: format.into(),
-            dpi: dpi.dots_per_inch() as i32,
-            reprint,
-            reason: job.reason.clone(),
-            actor_id: actor.user_id.clone(),
-            actor: actor.name.clone(),
-            printed_at: from_utc(now()),
-        },
-    )?;
-    let detail = json!({"job_id": job_id.as_str(), "copies": copies, "format": format,
-                        "dpi": dpi.dots_per_inch(), "reprint": reprint});
-    let mut event = NewEvent::kind("label");
-    event.note = job.reason.as_deref();
-    event.detail = Some(detail.clone());
-    record_event(conn, data.specimen_id.as_str(), actor, event)?;
-    // The reason stays in label_prints and the timeline: free text does not go into the audit trail.
-    let action = if reprint {
-        "reprint_label"
-    } else {
-        "print_label"
-    };
-    let audit = Audit::new(action, "specimen", &data.specimen_id)
-        .patient(&data.patient_id)
-        .detail(detail.to_string());
-    audit::record(conn, actor, audit)?;
-    Ok(())
+}
+
+impl Printing<'_> {
+    /// Counts, timelines and audits one specimen's labels of the job.
+    fn record(
+        &self,
+        conn: &mut DbConnection,
+        data: &model::LabelData,
+        copies: u32,
+        reprint: bool,
+    ) -> AppResult<()> {
+        let (actor, job_id, dpi) = (self.actor, &self.job_id, self.dpi.dots_per_inch());
+        let format = match self.job.format {
+            DocumentFormat::Zpl => "zpl",
+            DocumentFormat::Pdf => "pdf",
+        };
+        store::insert(
+            conn,
+            &NewLabelPrint {
+                id: LabelPrintId::generate().to_string(),
+                job_id: job_id.to_string(),
+                specimen_id: data.specimen_id.to_string(),
+                copies: copies as i32,
+                format: format.into(),
+                dpi: dpi as i32,
+                reprint,
+                reason: self.job.reason.clone(),
+                actor_id: actor.user_id.clone(),
+                actor: actor.name.clone(),
+                printed_at: from_utc(now()),
+            },
+        )?;
+        let detail = json!({"job_id": job_id.as_str(), "copies": copies, "format": format,
+                            "dpi": dpi, "reprint": reprint});
+        let mut event = NewEvent::kind("label");
+        event.note = self.job.reason.as_deref();
+        event.detail = Some(detail.clone());
+        record_event(conn, data.specimen_id.as_str(), actor, event)?;
+        // The reason stays in label_prints and the timeline: free text does not go into the audit trail.
+        let action = if reprint {
+            "reprint_label"
+        } else {
+            "print_label"
+        };
+        let audit = Audit::new(action, "specimen", &data.specimen_id)
+            .patient(&data.patient_id)
+            .detail(detail.to_string());
+        audit::record(conn, actor, audit)?;
+        Ok(())
+    }
 }
 
 /// One label to look at (`GET /specimens/{id}/label`): read and audited as an access to the patient's
