@@ -34,6 +34,12 @@ pub struct Settings {
     /// `BACKOFFICE_CODESETS_REFRESH_SECONDS`: how often an instance checks whether code sets were imported
     /// elsewhere (default 5).
     pub codesets_refresh: Duration,
+    /// `BACKOFFICE_LABEL_WIDTH_IN` × `BACKOFFICE_LABEL_HEIGHT_IN`: specimen label stock in inches
+    /// (default 2 × 1; 1.5 × 0.75 to 4 × 4).
+    pub label_width_in: f64,
+    pub label_height_in: f64,
+    /// `BACKOFFICE_LABEL_DPI`: the label printers' resolution when a request names none (203 or 300).
+    pub label_dpi: u32,
 }
 
 impl Default for Settings {
@@ -51,6 +57,9 @@ impl Default for Settings {
             accession_prefix: "S".into(),
             codesets_on_start: OnStart::All,
             codesets_refresh: Duration::from_secs(5),
+            label_width_in: 2.0,
+            label_height_in: 1.0,
+            label_dpi: 203,
         }
     }
 }
@@ -59,7 +68,7 @@ impl Settings {
     /// Reads the environment; an unparsable number is an error naming the variable.
     pub fn from_env() -> Result<Self, String> {
         let defaults = Settings::default();
-        Ok(Settings {
+        Settings {
             database_url: var("DATABASE_URL").unwrap_or(defaults.database_url),
             bind: var("BIND").unwrap_or(defaults.bind),
             pool_size: number("DB_POOL_SIZE")?,
@@ -85,7 +94,30 @@ impl Settings {
             codesets_refresh: number::<u64>("CODESETS_REFRESH_SECONDS")?
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.codesets_refresh),
-        })
+            label_width_in: number("LABEL_WIDTH_IN")?.unwrap_or(defaults.label_width_in),
+            label_height_in: number("LABEL_HEIGHT_IN")?.unwrap_or(defaults.label_height_in),
+            label_dpi: number("LABEL_DPI")?.unwrap_or(defaults.label_dpi),
+        }
+        .checked()
+    }
+
+    /// Refuses settings the service could not work with, naming the variable, at start rather than on
+    /// the first request that needs them.
+    fn checked(self) -> Result<Self, String> {
+        use crate::specimens::label::{Dpi, LabelError, LabelSpec};
+        let dpi = Dpi::from_number(self.label_dpi).ok_or_else(|| {
+            format!(
+                "BACKOFFICE_LABEL_DPI must be 203 or 300, got {}",
+                self.label_dpi
+            )
+        })?;
+        LabelSpec::new(self.label_width_in, self.label_height_in, dpi).map_err(|e| match e {
+            LabelError::Invalid { field, message } => {
+                format!("BACKOFFICE_LABEL_{} {message}", field.to_uppercase())
+            }
+            other => other.to_string(),
+        })?;
+        Ok(self)
     }
 }
 
@@ -116,5 +148,42 @@ fn number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
             .parse()
             .map(Some)
             .map_err(|_| format!("BACKOFFICE_{name} must be a number, got {raw:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_label_stock_is_a_valid_2x1_inch_label_at_203_dpi() {
+        let settings = Settings::default().checked().unwrap();
+        assert_eq!(
+            (settings.label_width_in, settings.label_height_in),
+            (2.0, 1.0)
+        );
+        assert_eq!(settings.label_dpi, 203);
+    }
+
+    #[test]
+    fn impossible_label_settings_name_their_variable() {
+        let wide = Settings {
+            label_width_in: 9.0,
+            ..Settings::default()
+        };
+        let err = wide.checked().unwrap_err();
+        assert!(
+            err.starts_with("BACKOFFICE_LABEL_WIDTH_IN must be between"),
+            "{err}"
+        );
+        let dpi = Settings {
+            label_dpi: 600,
+            ..Settings::default()
+        };
+        assert!(
+            dpi.checked()
+                .unwrap_err()
+                .starts_with("BACKOFFICE_LABEL_DPI")
+        );
     }
 }

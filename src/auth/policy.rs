@@ -52,6 +52,8 @@ const ENCOUNTER_OPENERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Bille
 const CODERS: Access = Access::Roles(&[Admin, Coder, Biller]);
 const FEE_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller, Accountant]);
 const FEE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+/// Labels are printed at the bench and at the front desk (where tubes are drawn).
+const LABEL_PRINTERS: Access = Access::Roles(&[Admin, FrontDesk, LabTech]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -112,6 +114,8 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/specimens", PATIENT_READERS),
     rule("GET", "/specimens/{specimen_id}", PATIENT_READERS),
     rule("GET", "/specimens/{specimen_id}/events", PATIENT_READERS),
+    rule("GET", "/specimens/{specimen_id}/label", PATIENT_READERS),
+    rule("POST", "/labels", LABEL_PRINTERS),
     rule("POST", "/specimens/{specimen_id}/actions", LAB_BENCH),
     rule("POST", "/specimens/{specimen_id}/aliquots", LAB_BENCH),
     rule("POST", "/scans", LAB_BENCH),

@@ -69,6 +69,8 @@ typed_id!(
     LineId,
     FeeScheduleId,
     PriceId,
+    LabelPrintId,
+    LabelJobId,
 );
 
 #[cfg(test)]

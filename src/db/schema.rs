@@ -414,6 +414,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    label_prints (id) {
+        id -> Text,
+        job_id -> Text,
+        specimen_id -> Text,
+        copies -> Integer,
+        format -> Text,
+        dpi -> Integer,
+        reprint -> Bool,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        printed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -425,6 +441,7 @@ diesel::joinable!(specimens -> container_types (container_type));
 diesel::joinable!(code_entries -> code_set_versions (version_id));
 diesel::joinable!(ncci_edits -> code_set_versions (version_id));
 diesel::joinable!(mue_limits -> code_set_versions (version_id));
+diesel::joinable!(label_prints -> specimens (specimen_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -455,4 +472,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     code_entries,
     ncci_edits,
     mue_limits,
+    label_prints,
 );

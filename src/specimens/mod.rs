@@ -9,6 +9,7 @@ pub mod custody;
 pub mod events;
 pub mod fhir;
 pub mod input;
+pub mod label;
 pub mod lifecycle;
 mod listing;
 pub mod model;
@@ -43,10 +44,13 @@ use utoipa::OpenApi;
     setup_routes::create_container_type,
     setup_routes::get_container_type,
     setup_routes::replace_container_type,
+    label::routes::get_label,
+    label::routes::print_labels,
 ))]
 pub struct SpecimensApi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     routes::configure(cfg);
     setup_routes::configure(cfg);
+    label::routes::configure(cfg);
 }

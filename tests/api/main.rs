@@ -5,6 +5,8 @@ mod bench;
 mod coding_support;
 mod fixtures;
 mod helpers;
+#[path = "../common/oracles.rs"]
+mod oracles;
 mod templates;
 
 mod audit;
@@ -15,6 +17,7 @@ mod demo;
 mod encounters;
 mod fees;
 mod health;
+mod labels;
 mod locations;
 mod migrations;
 mod patients;
