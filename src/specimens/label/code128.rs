@@ -48,24 +48,6 @@ impl Symbol {
     pub fn bars(&self) -> &[(u32, u32)] {
         &self.bars
     }
-
-    /// The same symbol as ZPL `^BC` field data in its normal mode: the text with subset invocation
-    /// codes (`>:` start in B, `>;` start in C, `>6` switch to B, `>5` switch to C), so the printer
-    /// draws exactly these modules and the layout's quiet zones hold. The text itself never contains
-    /// `>` (accessions are letters, digits, `-`, `.` and `/`), the one character this mode escapes.
-    pub fn zpl_field_data(&self) -> String {
-        let mut out = String::with_capacity(self.plan.len() + 6);
-        for (i, c) in self.plan.chars().enumerate() {
-            match (c, i) {
-                (SET_B, 0) => out.push_str(">:"),
-                (SET_C, 0) => out.push_str(">;"),
-                (SET_B, _) => out.push_str(">6"),
-                (SET_C, _) => out.push_str(">5"),
-                _ => out.push(c),
-            }
-        }
-        out
-    }
 }
 
 /// The barcoders input for `text`: a start marker, then set switches where digit runs pay for them.
@@ -187,24 +169,6 @@ mod tests {
         let characters = (symbol.modules() - STOP_MODULES) / CHAR_MODULES;
         assert_eq!(bars.len() as u32, characters * 3 + 4);
         assert!(bars.iter().all(|&(_, w)| (1..=4).contains(&w)));
-    }
-
-    #[test]
-    fn zpl_field_data_spells_the_same_sets_as_invocation_codes() {
-        let cases = [
-            ("S26-000017K", ">:S26->5000017>6K"),
-            ("S26-000017K.12", ">:S26->5000017>6K.12"),
-            ("12", ">;12"),
-            ("12345", ">;1234>65"),
-            ("AB", ">:AB"),
-        ];
-        for (text, want) in cases {
-            assert_eq!(
-                Symbol::encode(text).unwrap().zpl_field_data(),
-                want,
-                "{text}"
-            );
-        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! ZPL II labels for Zebra printers: the printer draws the barcode itself (`^BC` Code128) and the text
-//! with its scalable font `^A0`. The barcode field spells out our own choice of code sets as invocation
-//! codes (`>:S26->5000017>6K`), so the printed symbol has exactly the width the layout gave it (the
-//! printer's automatic mode might choose differently and eat into a quiet zone). Text fields go through
-//! `^FH`, so a `^` or `~` in a patient's data is printed, never executed.
+//! with its scalable font `^A0`. The barcode field holds the accession as it reads (`^FDS26-000017K^FS`)
+//! in `^BC`'s automatic mode: the printer picks code sets B and C the same minimal way our layout did
+//! (ISO 15417 annex E), so the symbol has the width the layout gave it, and anyone reading the stream
+//! sees the accession. Text fields go through `^FH`, so a `^` or `~` in a patient's data is printed,
+//! never executed.
 
 use std::fmt::Write;
 
@@ -37,15 +38,12 @@ pub fn write_zpl(out: &mut String, layout: &Layout, copies: u32) {
         layout.width, layout.height
     );
     // ^BY sets the module in dots; ^BC: normal orientation, bar height, no printed interpretation
-    // line (we print our own), no check digit beyond Code128's own, normal (explicit subset) mode.
+    // line (we print our own), no check digit beyond Code128's own, automatic subset mode. Accessions
+    // are letters, digits, `-`, `.` and `/` (LabelData checks), so the field needs no escaping.
     let _ = writeln!(
         out,
-        "^FO{},{}^BY{}^BCN,{},N,N,N,N^FD{}^FS",
-        bar.x,
-        bar.y,
-        bar.module,
-        bar.height,
-        bar.symbol.zpl_field_data()
+        "^FO{},{}^BY{}^BCN,{},N,N,N,A^FD{}^FS",
+        bar.x, bar.y, bar.module, bar.height, layout.accession
     );
     for line in &layout.lines {
         let size = 10 * line.scale;
@@ -94,7 +92,7 @@ mod tests {
         assert_eq!(zpl.matches("^XZ").count(), 1);
         assert!(zpl.contains("^PW406\n^LL203\n"));
         assert!(zpl.contains("^BY2^BCN,"));
-        assert!(zpl.contains(",N,N,N,N^FD>:S26->500000179^FS"));
+        assert!(zpl.contains(",N,N,N,A^FDS26-00000179^FS"));
         assert!(zpl.contains("^PQ3\n^XZ"));
         // Every field is closed.
         assert_eq!(zpl.matches("^FO").count(), zpl.matches("^FS").count());
@@ -142,8 +140,8 @@ mod tests {
         let zpl = render_zpl_batch([(&a, 2), (&b, 1)]);
         assert_eq!(zpl.matches("^XA").count(), 2);
         assert_eq!(zpl.matches("^XZ").count(), 2);
-        let first = zpl.find("^FD>:S26->500000179^FS").unwrap();
-        let second = zpl.find("^FD>:S26->500000180^FS").unwrap();
+        let first = zpl.find("^FDS26-00000179^FS").unwrap();
+        let second = zpl.find("^FDS26-00000180^FS").unwrap();
         assert!(first < zpl.find("^XZ").unwrap() && second > zpl.find("^XZ").unwrap());
         assert!(zpl.contains("^PQ2\n^XZ\n^XA"));
     }
