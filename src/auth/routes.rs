@@ -11,9 +11,8 @@ use super::secrets::hash_password;
 use super::store::{self, User};
 use crate::audit::{self, Audit};
 use crate::db::ids::{TokenId, UserId};
-use crate::db::write_transaction;
 use crate::error::{AppError, AppResult};
-use crate::http::{ApiJson, AppState, client_ip, request_id, with_conn};
+use crate::http::{ApiJson, AppState, client_ip, in_write_transaction, request_id, with_conn};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(login)
@@ -61,16 +60,14 @@ async fn login(
 #[utoipa::path(tag = "auth", responses((status = 204)), security(("bearer" = [])))]
 #[post("/auth/logout")]
 async fn logout(actor: Actor, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            store::revoke_token(conn, &actor.token_id)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("logout", "session", &actor.token_id),
-            )?;
-            Ok(())
-        })
+    in_write_transaction(&state.pool, move |conn| {
+        store::revoke_token(conn, &actor.token_id)?;
+        audit::record(
+            conn,
+            &actor.audit(),
+            Audit::new("logout", "session", &actor.token_id),
+        )?;
+        Ok(())
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -131,10 +128,8 @@ async fn create_user(
         ),
         None => None,
     };
-    let user = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            admin::add_user(conn, &actor.audit(), &valid, password_hash)
-        })
+    let user = in_write_transaction(&state.pool, move |conn| {
+        admin::add_user(conn, &actor.audit(), &valid, password_hash)
     })
     .await?;
     Ok(HttpResponse::Created().json(user))
@@ -175,8 +170,8 @@ async fn disable_user(
             "you cannot disable your own user",
         ));
     }
-    let user = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| admin::disable_user(conn, &actor.audit(), &id))
+    let user = in_write_transaction(&state.pool, move |conn| {
+        admin::disable_user(conn, &actor.audit(), &id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(user))
@@ -205,10 +200,8 @@ async fn create_token(
 ) -> AppResult<HttpResponse> {
     let user_id = path.into_inner();
     let grant = TokenGrant::parse(&body.0.name, body.0.expires_in_days)?;
-    let created = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            admin::grant_token(conn, &actor.audit(), &user_id, &grant)
-        })
+    let created = in_write_transaction(&state.pool, move |conn| {
+        admin::grant_token(conn, &actor.audit(), &user_id, &grant)
     })
     .await?;
     Ok(HttpResponse::Created().json(created))
@@ -225,10 +218,8 @@ async fn revoke_token(
     path: web::Path<TokenId>,
 ) -> AppResult<HttpResponse> {
     let token_id = path.into_inner();
-    with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            admin::revoke_token(conn, &actor.audit(), &token_id)
-        })
+    in_write_transaction(&state.pool, move |conn| {
+        admin::revoke_token(conn, &actor.audit(), &token_id)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -11,7 +11,9 @@ use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, VersionedUpdate};
-use crate::http::{AppState, ExpectedVersion, created_with_etag, with_conn, with_etag};
+use crate::http::{
+    AppState, ExpectedVersion, created_with_etag, in_write_transaction, with_conn, with_etag,
+};
 
 /// A directory record kept with a version.
 pub trait Record: Serialize + Send + Sized + 'static {
@@ -79,17 +81,15 @@ pub async fn create<R: Insert>(
     actor: Actor,
     valid: R::Valid,
 ) -> AppResult<HttpResponse> {
-    let record = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            R::check_unique(conn, &valid, None)?;
-            let record = R::insert(conn, &valid)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", R::RESOURCE, record.id()),
-            )?;
-            Ok(record)
-        })
+    let record = in_write_transaction(&state.pool, move |conn| {
+        R::check_unique(conn, &valid, None)?;
+        let record = R::insert(conn, &valid)?;
+        audit::record(
+            conn,
+            &actor.audit(),
+            Audit::new("create", R::RESOURCE, record.id()),
+        )?;
+        Ok(record)
     })
     .await?;
     Ok(created_with_etag(record.version(), &record))
@@ -119,14 +119,12 @@ pub async fn replace<R: Record>(
     expected: ExpectedVersion,
     valid: R::Valid,
 ) -> AppResult<HttpResponse> {
-    let record = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            R::check_unique(conn, &valid, Some(&id))?;
-            R::update(conn, &id, expected.0, &valid)?.into_result(R::RESOURCE)?;
-            let record = find_or_404::<R>(conn, &id)?;
-            audit_action(conn, &actor, "update", &record)?;
-            Ok(record)
-        })
+    let record = in_write_transaction(&state.pool, move |conn| {
+        R::check_unique(conn, &valid, Some(&id))?;
+        R::update(conn, &id, expected.0, &valid)?.into_result(R::RESOURCE)?;
+        let record = find_or_404::<R>(conn, &id)?;
+        audit_action(conn, &actor, "update", &record)?;
+        Ok(record)
     })
     .await?;
     Ok(with_etag(record.version(), &record))
@@ -138,18 +136,16 @@ pub async fn deactivate<R: Record>(
     actor: Actor,
     id: R::Id,
 ) -> AppResult<HttpResponse> {
-    let record = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if !R::deactivate(conn, &id)? {
-                return Err(AppError::NotFound(R::RESOURCE));
-            }
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("deactivate", R::RESOURCE, &id),
-            )?;
-            find_or_404::<R>(conn, &id)
-        })
+    let record = in_write_transaction(&state.pool, move |conn| {
+        if !R::deactivate(conn, &id)? {
+            return Err(AppError::NotFound(R::RESOURCE));
+        }
+        audit::record(
+            conn,
+            &actor.audit(),
+            Audit::new("deactivate", R::RESOURCE, &id),
+        )?;
+        find_or_404::<R>(conn, &id)
     })
     .await?;
     Ok(with_etag(record.version(), &record))

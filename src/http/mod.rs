@@ -10,7 +10,7 @@ mod request_id;
 mod state;
 mod version;
 
-pub use blocking::with_conn;
+pub use blocking::{in_write_transaction, with_conn};
 pub use errors::{configure_extractors, not_found_route};
 pub use json::ApiJson;
 pub use pagination::{Page, Paging};

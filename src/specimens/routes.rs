@@ -18,11 +18,11 @@ use super::store::{self, SpecimenFilter};
 use super::{aliquots, fhir, orders, setup};
 use crate::audit::{self, Audit, AuditActor};
 use crate::auth::Actor;
+use crate::db::DbConnection;
 use crate::db::ids::{LabOrderId, PatientId, SpecimenId, StationId};
-use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients::parse_date;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, AppState, Page, Paging, with_conn, with_etag};
+use crate::http::{ApiJson, ApiQuery, AppState, Page, Paging, in_write_transaction, with_etag};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(create_order)
@@ -49,10 +49,8 @@ async fn create_order(
 ) -> AppResult<HttpResponse> {
     let valid = ValidOrder::try_from(&body.0)?;
     let prefix = state.settings.accession_prefix.clone();
-    let order = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            orders::create(conn, &actor.audit(), &prefix, &valid)
-        })
+    let order = in_write_transaction(&state.pool, move |conn| {
+        orders::create(conn, &actor.audit(), &prefix, &valid)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -71,8 +69,8 @@ async fn get_order(
     path: web::Path<LabOrderId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let order = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| orders::read(conn, &actor.audit(), &id))
+    let order = in_write_transaction(&state.pool, move |conn| {
+        orders::read(conn, &actor.audit(), &id)
     })
     .await?;
     Ok(with_etag(order.version, &order))
@@ -89,8 +87,8 @@ async fn cancel_order(
     path: web::Path<LabOrderId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let order = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| orders::cancel(conn, &actor.audit(), &id))
+    let order = in_write_transaction(&state.pool, move |conn| {
+        orders::cancel(conn, &actor.audit(), &id)
     })
     .await?;
     Ok(with_etag(order.version, &order))
@@ -158,14 +156,12 @@ async fn list_specimens(
     let q = query.into_inner();
     let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = q.filter()?;
-    let (items, total) = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let found = store::list(conn, &filter, Utc::now(), paging.per_page, paging.offset)?;
-            for s in &found.0 {
-                audit_read(conn, &actor.audit(), "search", s)?;
-            }
-            Ok(found)
-        })
+    let (items, total) = in_write_transaction(&state.pool, move |conn| {
+        let found = store::list(conn, &filter, Utc::now(), paging.per_page, paging.offset)?;
+        for s in &found.0 {
+            audit_read(conn, &actor.audit(), "search", s)?;
+        }
+        Ok(found)
     })
     .await?;
     Ok(paging.respond(items, total))
@@ -202,8 +198,8 @@ async fn get_specimen(
     path: web::Path<SpecimenId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let specimen = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| read_specimen(conn, &actor.audit(), &id))
+    let specimen = in_write_transaction(&state.pool, move |conn| {
+        read_specimen(conn, &actor.audit(), &id)
     })
     .await?;
     Ok(with_etag(specimen.version, &specimen))
@@ -220,12 +216,10 @@ async fn specimen_events(
     path: web::Path<SpecimenId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let events = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let specimen = store::find(conn, &id)?.ok_or(AppError::NotFound("specimen"))?;
-            audit_read(conn, &actor.audit(), "read_events", &specimen)?;
-            Ok(store::events(conn, &id)?)
-        })
+    let events = in_write_transaction(&state.pool, move |conn| {
+        let specimen = store::find(conn, &id)?.ok_or(AppError::NotFound("specimen"))?;
+        audit_read(conn, &actor.audit(), "read_events", &specimen)?;
+        Ok(store::events(conn, &id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(events))
@@ -255,10 +249,8 @@ async fn specimen_action(
     let command = body.0.validate(crate::db::now())?;
     let id = path.into_inner();
     let prefix = state.settings.accession_prefix.clone();
-    let applied = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            custody::apply_command(conn, &actor.audit(), &id, &command, &prefix)
-        })
+    let applied = in_write_transaction(&state.pool, move |conn| {
+        custody::apply_command(conn, &actor.audit(), &id, &command, &prefix)
     })
     .await?;
     let Applied {
@@ -294,10 +286,8 @@ async fn create_aliquots(
 ) -> AppResult<HttpResponse> {
     let request = ValidAliquots::try_from(&body.0)?;
     let id = path.into_inner();
-    let (parent, aliquots) = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            aliquots::split(conn, &actor.audit(), &id, &request)
-        })
+    let (parent, aliquots) = in_write_transaction(&state.pool, move |conn| {
+        aliquots::split(conn, &actor.audit(), &id, &request)
     })
     .await?;
     Ok(HttpResponse::Created().json(AliquotResult { parent, aliquots }))
@@ -331,25 +321,23 @@ async fn scan(
         None => None,
     };
     let valid = ValidScan::try_from(&body.0)?;
-    let ((status, body), replayed) = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let audit_actor = actor.audit();
-            let work = |conn: &mut DbConnection| {
-                let result = scans::apply_scan(conn, &audit_actor, &valid)?;
-                let body = serde_json::to_string(&result).map_err(AppError::internal)?;
-                Ok((200, body))
-            };
-            match &key {
-                None => Ok((work(conn)?, false)),
-                Some(key) => scans::once(
-                    conn,
-                    actor.user_id.as_str(),
-                    key,
-                    &valid.fingerprint(),
-                    work,
-                ),
-            }
-        })
+    let ((status, body), replayed) = in_write_transaction(&state.pool, move |conn| {
+        let audit_actor = actor.audit();
+        let work = |conn: &mut DbConnection| {
+            let result = scans::apply_scan(conn, &audit_actor, &valid)?;
+            let body = serde_json::to_string(&result).map_err(AppError::internal)?;
+            Ok((200, body))
+        };
+        match &key {
+            None => Ok((work(conn)?, false)),
+            Some(key) => scans::once(
+                conn,
+                actor.user_id.as_str(),
+                key,
+                &valid.fingerprint(),
+                work,
+            ),
+        }
     })
     .await?;
     let status = StatusCode::from_u16(status).map_err(AppError::internal)?;
@@ -374,15 +362,13 @@ async fn fhir_specimen(
     path: web::Path<SpecimenId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let resource = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let specimen = read_specimen(conn, &actor.audit(), &id)?;
-            let events = store::events(conn, &id)?;
-            let container = setup::find_container_type(conn, &specimen.container_type)?
-                .map(|c| c.name)
-                .unwrap_or_else(|| specimen.container_type.clone());
-            Ok(fhir::specimen_resource(&specimen, &events, &container))
-        })
+    let resource = in_write_transaction(&state.pool, move |conn| {
+        let specimen = read_specimen(conn, &actor.audit(), &id)?;
+        let events = store::events(conn, &id)?;
+        let container = setup::find_container_type(conn, &specimen.container_type)?
+            .map(|c| c.name)
+            .unwrap_or_else(|| specimen.container_type.clone());
+        Ok(fhir::specimen_resource(&specimen, &events, &container))
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -12,11 +12,10 @@ use super::setup_input::{ContainerTypeInput, StationInput, ValidContainerType, V
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::ids::StationId;
-use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
-    with_etag,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag,
+    in_write_transaction, with_conn, with_etag,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -68,16 +67,14 @@ async fn create_station(
     body: ApiJson<StationInput>,
 ) -> AppResult<HttpResponse> {
     let valid = ValidStation::try_from(&body.0)?;
-    let station = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let station = setup::insert_station(conn, &valid)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", "station", &station.id),
-            )?;
-            Ok(station)
-        })
+    let station = in_write_transaction(&state.pool, move |conn| {
+        let station = setup::insert_station(conn, &valid)?;
+        audit::record(
+            conn,
+            &actor.audit(),
+            Audit::new("create", "station", &station.id),
+        )?;
+        Ok(station)
     })
     .await?;
     Ok(created_with_etag(station.version, &station))
@@ -117,12 +114,10 @@ async fn replace_station(
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidStation::try_from(&body.0)?;
     let id = path.into_inner();
-    let station = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            setup::update_station(conn, &id, expected.0, &valid)?.into_result("station")?;
-            audit::record(conn, &actor.audit(), Audit::new("update", "station", &id))?;
-            setup::find_station(conn, &id)?.ok_or(AppError::NotFound("station"))
-        })
+    let station = in_write_transaction(&state.pool, move |conn| {
+        setup::update_station(conn, &id, expected.0, &valid)?.into_result("station")?;
+        audit::record(conn, &actor.audit(), Audit::new("update", "station", &id))?;
+        setup::find_station(conn, &id)?.ok_or(AppError::NotFound("station"))
     })
     .await?;
     Ok(with_etag(station.version, &station))
@@ -156,16 +151,14 @@ async fn create_container_type(
         .code
         .clone()
         .ok_or_else(|| AppError::invalid("code", "is required"))?;
-    let created = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let created = setup::insert_container_type(conn, &code, &valid)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", "container_type", &code),
-            )?;
-            Ok(created)
-        })
+    let created = in_write_transaction(&state.pool, move |conn| {
+        let created = setup::insert_container_type(conn, &code, &valid)?;
+        audit::record(
+            conn,
+            &actor.audit(),
+            Audit::new("create", "container_type", &code),
+        )?;
+        Ok(created)
     })
     .await?;
     Ok(created_with_etag(created.version, &created))
@@ -215,17 +208,15 @@ async fn replace_container_type(
             "must match the code in the path (codes do not change)",
         ));
     }
-    let updated = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            setup::update_container_type(conn, &code, expected.0, &valid)?
-                .into_result("container type")?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("update", "container_type", &code),
-            )?;
-            setup::find_container_type(conn, &code)?.ok_or(AppError::NotFound("container type"))
-        })
+    let updated = in_write_transaction(&state.pool, move |conn| {
+        setup::update_container_type(conn, &code, expected.0, &valid)?
+            .into_result("container type")?;
+        audit::record(
+            conn,
+            &actor.audit(),
+            Audit::new("update", "container_type", &code),
+        )?;
+        setup::find_container_type(conn, &code)?.ok_or(AppError::NotFound("container type"))
     })
     .await?;
     Ok(with_etag(updated.version, &updated))

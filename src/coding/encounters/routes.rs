@@ -11,13 +11,13 @@ use super::service::{check_references, price_lines};
 use super::store::{self, EncounterFilter};
 use crate::audit::{self, Audit};
 use crate::auth::{Actor, Role};
+use crate::db::DbConnection;
 use crate::db::ids::{EncounterId, PatientId};
-use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients::parse_date;
 use crate::error::{AppError, AppResult, Problem, Validator};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
-    with_etag,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag,
+    in_write_transaction, with_etag,
 };
 
 pub const RESOURCE: &str = "encounter";
@@ -102,14 +102,12 @@ async fn list_encounters(
     let q = query.into_inner();
     let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = q.filter()?;
-    let (items, total) = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let (items, total) = store::list(conn, &filter, paging.per_page, paging.offset)?;
-            for encounter in &items {
-                audit_encounter(conn, &actor, "read", encounter, None)?;
-            }
-            Ok((items, total))
-        })
+    let (items, total) = in_write_transaction(&state.pool, move |conn| {
+        let (items, total) = store::list(conn, &filter, paging.per_page, paging.offset)?;
+        for encounter in &items {
+            audit_encounter(conn, &actor, "read", encounter, None)?;
+        }
+        Ok((items, total))
     })
     .await?;
     Ok(paging.respond(items, total))
@@ -128,16 +126,14 @@ async fn create_encounter(
 ) -> AppResult<HttpResponse> {
     let valid = ValidEncounter::try_from(&body.0)?;
     refuse_front_desk_coding(&actor, &valid)?;
-    let encounter = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let policy = check_references(conn, &valid)?;
-            let payer = policy.as_ref().map(|p| &p.payer_id);
-            let priced = price_lines(conn, &valid, payer, None)?;
-            let id = store::insert(conn, &valid, &priced)?;
-            let encounter = find_or_404(conn, &id)?;
-            audit_encounter(conn, &actor, "create", &encounter, None)?;
-            Ok(encounter)
-        })
+    let encounter = in_write_transaction(&state.pool, move |conn| {
+        let policy = check_references(conn, &valid)?;
+        let payer = policy.as_ref().map(|p| &p.payer_id);
+        let priced = price_lines(conn, &valid, payer, None)?;
+        let id = store::insert(conn, &valid, &priced)?;
+        let encounter = find_or_404(conn, &id)?;
+        audit_encounter(conn, &actor, "create", &encounter, None)?;
+        Ok(encounter)
     })
     .await?;
     Ok(created_with_etag(encounter.version, &encounter))
@@ -154,12 +150,10 @@ async fn get_encounter(
     path: web::Path<EncounterId>,
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
-    let encounter = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let encounter = find_or_404(conn, &id)?;
-            audit_encounter(conn, &actor, "read", &encounter, None)?;
-            Ok(encounter)
-        })
+    let encounter = in_write_transaction(&state.pool, move |conn| {
+        let encounter = find_or_404(conn, &id)?;
+        audit_encounter(conn, &actor, "read", &encounter, None)?;
+        Ok(encounter)
     })
     .await?;
     Ok(with_etag(encounter.version, &encounter))
@@ -183,25 +177,22 @@ async fn replace_encounter(
     let id = path.into_inner();
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidEncounter::try_from(&body.0)?;
-    let encounter = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let current = find_or_404(conn, &id)?;
-            let status = lifecycle::after_edit(current.status)?;
-            if current.patient_id != valid.patient_id {
-                return Err(AppError::invalid(
-                    "patient_id",
-                    "an encounter cannot move to another patient",
-                ));
-            }
-            let policy = check_references(conn, &valid)?;
-            let payer = policy.as_ref().map(|p| &p.payer_id);
-            let priced = price_lines(conn, &valid, payer, Some(&current))?;
-            store::update(conn, &id, expected.0, &valid, &priced, status)?
-                .into_result("encounter")?;
-            let encounter = find_or_404(conn, &id)?;
-            audit_encounter(conn, &actor, "update", &encounter, None)?;
-            Ok(encounter)
-        })
+    let encounter = in_write_transaction(&state.pool, move |conn| {
+        let current = find_or_404(conn, &id)?;
+        let status = lifecycle::after_edit(current.status)?;
+        if current.patient_id != valid.patient_id {
+            return Err(AppError::invalid(
+                "patient_id",
+                "an encounter cannot move to another patient",
+            ));
+        }
+        let policy = check_references(conn, &valid)?;
+        let payer = policy.as_ref().map(|p| &p.payer_id);
+        let priced = price_lines(conn, &valid, payer, Some(&current))?;
+        store::update(conn, &id, expected.0, &valid, &priced, status)?.into_result("encounter")?;
+        let encounter = find_or_404(conn, &id)?;
+        audit_encounter(conn, &actor, "update", &encounter, None)?;
+        Ok(encounter)
     })
     .await?;
     Ok(with_etag(encounter.version, &encounter))

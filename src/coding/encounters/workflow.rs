@@ -14,10 +14,10 @@ use super::store;
 use crate::auth::{Actor, Role};
 use crate::coding::codesets::Catalog;
 use crate::coding::scrub::ScrubReport;
+use crate::db::DbConnection;
 use crate::db::ids::EncounterId;
-use crate::db::{DbConnection, write_transaction};
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, AppState, ExpectedVersion, with_conn, with_etag};
+use crate::http::{ApiJson, AppState, ExpectedVersion, in_write_transaction, with_etag};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(change_status).service(scrub_encounter);
@@ -103,31 +103,29 @@ async fn change_status(
         Err(other) => return Err(other),
     };
     let catalog = state.catalog.clone();
-    let encounter = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let current = find_or_404(conn, &id)?;
-            if expected.is_some_and(|v| v.0 != current.version) {
-                return Err(AppError::PreconditionFailed);
-            }
-            let planned = lifecycle::plan(current.status, to)?;
-            if planned == Move::Stay {
-                return Ok(current);
-            }
-            let report = allow_move(conn, &catalog, &current, planned)?;
-            if !store::set_status(conn, &id, current.status, to)? {
-                return Err(AppError::conflict(
-                    "concurrent_update",
-                    "the encounter changed meanwhile; read it again",
-                ));
-            }
-            let encounter = find_or_404(conn, &id)?;
-            let mut detail = format!("{} -> {}", current.status.as_str(), to.as_str());
-            if let Some(report) = report {
-                detail.push_str(&format!(" ({} warning(s))", report.warnings));
-            }
-            audit_encounter(conn, &actor, "status", &encounter, Some(detail))?;
-            Ok(encounter)
-        })
+    let encounter = in_write_transaction(&state.pool, move |conn| {
+        let current = find_or_404(conn, &id)?;
+        if expected.is_some_and(|v| v.0 != current.version) {
+            return Err(AppError::PreconditionFailed);
+        }
+        let planned = lifecycle::plan(current.status, to)?;
+        if planned == Move::Stay {
+            return Ok(current);
+        }
+        let report = allow_move(conn, &catalog, &current, planned)?;
+        if !store::set_status(conn, &id, current.status, to)? {
+            return Err(AppError::conflict(
+                "concurrent_update",
+                "the encounter changed meanwhile; read it again",
+            ));
+        }
+        let encounter = find_or_404(conn, &id)?;
+        let mut detail = format!("{} -> {}", current.status.as_str(), to.as_str());
+        if let Some(report) = report {
+            detail.push_str(&format!(" ({} warning(s))", report.warnings));
+        }
+        audit_encounter(conn, &actor, "status", &encounter, Some(detail))?;
+        Ok(encounter)
     })
     .await?;
     Ok(with_etag(encounter.version, &encounter))
@@ -146,14 +144,12 @@ async fn scrub_encounter(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let catalog = state.catalog.clone();
-    let report = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let encounter = find_or_404(conn, &id)?;
-            let report = service::scrub(conn, &catalog, &encounter)?;
-            let detail = format!("{} error(s), {} warning(s)", report.errors, report.warnings);
-            audit_encounter(conn, &actor, "scrub", &encounter, Some(detail))?;
-            Ok(report)
-        })
+    let report = in_write_transaction(&state.pool, move |conn| {
+        let encounter = find_or_404(conn, &id)?;
+        let report = service::scrub(conn, &catalog, &encounter)?;
+        let detail = format!("{} error(s), {} warning(s)", report.errors, report.warnings);
+        audit_encounter(conn, &actor, "scrub", &encounter, Some(detail))?;
+        Ok(report)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

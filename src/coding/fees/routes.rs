@@ -11,14 +11,14 @@ use super::store::{self, PriceAdded, PriceFilter};
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::coding::values::ProcedureCode;
+use crate::db::DbConnection;
 use crate::db::ids::FeeScheduleId;
-use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients::parse_date;
 use crate::directory::policies::store::active_payer_exists;
 use crate::error::{AppError, AppResult, Problem, Validator};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
-    with_etag,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag,
+    in_write_transaction, with_conn, with_etag,
 };
 
 const RESOURCE: &str = "fee_schedule";
@@ -112,17 +112,15 @@ async fn create_fee_schedule(
     body: ApiJson<FeeScheduleInput>,
 ) -> AppResult<HttpResponse> {
     let valid = ValidFeeSchedule::try_from(&body.0)?;
-    let schedule = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            check_scope(conn, &valid, None)?;
-            let schedule = store::insert(conn, &valid)?;
-            audit::record(
-                conn,
-                &actor.audit(),
-                Audit::new("create", RESOURCE, &schedule.id),
-            )?;
-            Ok(schedule)
-        })
+    let schedule = in_write_transaction(&state.pool, move |conn| {
+        check_scope(conn, &valid, None)?;
+        let schedule = store::insert(conn, &valid)?;
+        audit::record(
+            conn,
+            &actor.audit(),
+            Audit::new("create", RESOURCE, &schedule.id),
+        )?;
+        Ok(schedule)
     })
     .await?;
     Ok(created_with_etag(schedule.version, &schedule))
@@ -158,14 +156,12 @@ async fn replace_fee_schedule(
     let id = path.into_inner();
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidFeeSchedule::try_from(&body.0)?;
-    let schedule = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            find_or_404(conn, &id)?;
-            check_scope(conn, &valid, Some(&id))?;
-            store::update(conn, &id, expected.0, &valid)?.into_result("fee schedule")?;
-            audit::record(conn, &actor.audit(), Audit::new("update", RESOURCE, &id))?;
-            find_or_404(conn, &id)
-        })
+    let schedule = in_write_transaction(&state.pool, move |conn| {
+        find_or_404(conn, &id)?;
+        check_scope(conn, &valid, Some(&id))?;
+        store::update(conn, &id, expected.0, &valid)?.into_result("fee schedule")?;
+        audit::record(conn, &actor.audit(), Audit::new("update", RESOURCE, &id))?;
+        find_or_404(conn, &id)
     })
     .await?;
     Ok(with_etag(schedule.version, &schedule))
@@ -222,26 +218,23 @@ async fn add_price(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let valid = ValidPrice::try_from(&body.0)?;
-    let price = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            find_or_404(conn, &id)?;
-            let price = match store::add_price(conn, &id, &valid)? {
-                PriceAdded::Added(price) => price,
-                PriceAdded::Overlaps(old) => {
-                    return Err(AppError::conflict(
-                        "price_overlaps",
-                        format!(
-                            "a price for this code and modifier already applies from {}",
-                            old.effective_from
-                        ),
-                    ));
-                }
-            };
-            let event =
-                Audit::new("add_price", RESOURCE, &id).detail(format!("price {}", price.id));
-            audit::record(conn, &actor.audit(), event)?;
-            Ok(price)
-        })
+    let price = in_write_transaction(&state.pool, move |conn| {
+        find_or_404(conn, &id)?;
+        let price = match store::add_price(conn, &id, &valid)? {
+            PriceAdded::Added(price) => price,
+            PriceAdded::Overlaps(old) => {
+                return Err(AppError::conflict(
+                    "price_overlaps",
+                    format!(
+                        "a price for this code and modifier already applies from {}",
+                        old.effective_from
+                    ),
+                ));
+            }
+        };
+        let event = Audit::new("add_price", RESOURCE, &id).detail(format!("price {}", price.id));
+        audit::record(conn, &actor.audit(), event)?;
+        Ok(price)
     })
     .await?;
     Ok(HttpResponse::Created().json(price))

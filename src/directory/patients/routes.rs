@@ -9,11 +9,11 @@ use super::store::{self, PatientFilter};
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::ids::PatientId;
-use crate::db::write_transaction;
 use crate::directory::record;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag,
+    in_write_transaction,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -75,15 +75,13 @@ async fn list_patients(
     let q = query.into_inner();
     let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = q.filter()?;
-    let (items, total) = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let (items, total) = store::list(conn, &filter, paging.per_page, paging.offset)?;
-            for p in &items {
-                let event = Audit::new("search", "patient", &p.id).patient(&p.id);
-                audit::record(conn, &actor.audit(), event)?;
-            }
-            Ok((items, total))
-        })
+    let (items, total) = in_write_transaction(&state.pool, move |conn| {
+        let (items, total) = store::list(conn, &filter, paging.per_page, paging.offset)?;
+        for p in &items {
+            let event = Audit::new("search", "patient", &p.id).patient(&p.id);
+            audit::record(conn, &actor.audit(), event)?;
+        }
+        Ok((items, total))
     })
     .await?;
     Ok(paging.respond(items, total))
@@ -101,13 +99,11 @@ async fn create_patient(
 ) -> AppResult<HttpResponse> {
     let valid = ValidPatient::try_from(&body.0)?;
     let prefix = state.settings.mrn_prefix.clone();
-    let patient = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let patient = store::insert(conn, &prefix, &valid)?;
-            let event = Audit::new("create", "patient", &patient.id).patient(&patient.id);
-            audit::record(conn, &actor.audit(), event)?;
-            Ok(patient)
-        })
+    let patient = in_write_transaction(&state.pool, move |conn| {
+        let patient = store::insert(conn, &prefix, &valid)?;
+        let event = Audit::new("create", "patient", &patient.id).patient(&patient.id);
+        audit::record(conn, &actor.audit(), event)?;
+        Ok(patient)
     })
     .await?;
     Ok(created_with_etag(patient.version, &patient))

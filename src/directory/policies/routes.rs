@@ -9,13 +9,13 @@ use super::model::{Policy, PolicyInput, Priority, ValidPolicy};
 use super::store::{self, PolicyFilter};
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
+use crate::db::DbConnection;
 use crate::db::ids::{PatientId, PayerId, PolicyId};
-use crate::db::{DbConnection, write_transaction};
 use crate::directory::patients;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag, with_conn,
-    with_etag,
+    ApiJson, ApiQuery, AppState, ExpectedVersion, Page, Paging, created_with_etag,
+    in_write_transaction, with_etag,
 };
 
 const RESOURCE: &str = "insurance_policy";
@@ -104,17 +104,15 @@ async fn list_policies(
     let q = query.into_inner();
     let paging = Paging::from_query(q.page, q.per_page)?;
     let filter = PolicyFilter { active: q.active };
-    let (items, total) = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            require_patient(conn, &patient_id)?;
-            let (items, total) =
-                store::list(conn, &patient_id, &filter, paging.per_page, paging.offset)?;
-            for policy in &items {
-                let event = Audit::new("read", RESOURCE, &policy.id).patient(&patient_id);
-                audit::record(conn, &actor.audit(), event)?;
-            }
-            Ok((items, total))
-        })
+    let (items, total) = in_write_transaction(&state.pool, move |conn| {
+        require_patient(conn, &patient_id)?;
+        let (items, total) =
+            store::list(conn, &patient_id, &filter, paging.per_page, paging.offset)?;
+        for policy in &items {
+            let event = Audit::new("read", RESOURCE, &policy.id).patient(&patient_id);
+            audit::record(conn, &actor.audit(), event)?;
+        }
+        Ok((items, total))
     })
     .await?;
     Ok(paging.respond(items, total))
@@ -134,17 +132,15 @@ async fn create_policy(
 ) -> AppResult<HttpResponse> {
     let patient_id = path.into_inner();
     let valid = ValidPolicy::try_from(&body.0)?;
-    let policy = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            require_patient(conn, &patient_id)?;
-            require_active_payer(conn, &valid.payer_id)?;
-            refuse_taken_priority(conn, &patient_id, &valid, None)?;
-            let policy = store::insert(conn, &patient_id, &valid)
-                .map_err(unique_as_priority_taken(valid.priority))?;
-            let event = Audit::new("create", RESOURCE, &policy.id).patient(&patient_id);
-            audit::record(conn, &actor.audit(), event)?;
-            Ok(policy)
-        })
+    let policy = in_write_transaction(&state.pool, move |conn| {
+        require_patient(conn, &patient_id)?;
+        require_active_payer(conn, &valid.payer_id)?;
+        refuse_taken_priority(conn, &patient_id, &valid, None)?;
+        let policy = store::insert(conn, &patient_id, &valid)
+            .map_err(unique_as_priority_taken(valid.priority))?;
+        let event = Audit::new("create", RESOURCE, &policy.id).patient(&patient_id);
+        audit::record(conn, &actor.audit(), event)?;
+        Ok(policy)
     })
     .await?;
     Ok(created_with_etag(policy.version, &policy))
@@ -161,14 +157,12 @@ async fn get_policy(
     path: web::Path<(PatientId, PolicyId)>,
 ) -> AppResult<HttpResponse> {
     let (patient_id, id) = path.into_inner();
-    let policy = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let policy = store::find(conn, &patient_id, &id)?
-                .ok_or(AppError::NotFound("insurance policy"))?;
-            let event = Audit::new("read", RESOURCE, &id).patient(&patient_id);
-            audit::record(conn, &actor.audit(), event)?;
-            Ok(policy)
-        })
+    let policy = in_write_transaction(&state.pool, move |conn| {
+        let policy =
+            store::find(conn, &patient_id, &id)?.ok_or(AppError::NotFound("insurance policy"))?;
+        let event = Audit::new("read", RESOURCE, &id).patient(&patient_id);
+        audit::record(conn, &actor.audit(), event)?;
+        Ok(policy)
     })
     .await?;
     Ok(with_etag(policy.version, &policy))
@@ -192,23 +186,21 @@ async fn replace_policy(
     let (patient_id, id) = path.into_inner();
     let expected = ExpectedVersion::from_request(&req, body.0.version)?;
     let valid = ValidPolicy::try_from(&body.0)?;
-    let policy = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            let current = store::find(conn, &patient_id, &id)?
-                .ok_or(AppError::NotFound("insurance policy"))?;
-            if current.payer_id != valid.payer_id {
-                require_active_payer(conn, &valid.payer_id)?;
-            }
-            if current.active {
-                refuse_taken_priority(conn, &patient_id, &valid, Some(&id))?;
-            }
-            store::update(conn, &patient_id, &id, expected.0, &valid)
-                .map_err(unique_as_priority_taken(valid.priority))?
-                .into_result("insurance policy")?;
-            let event = Audit::new("update", RESOURCE, &id).patient(&patient_id);
-            audit::record(conn, &actor.audit(), event)?;
-            store::find(conn, &patient_id, &id)?.ok_or(AppError::NotFound("insurance policy"))
-        })
+    let policy = in_write_transaction(&state.pool, move |conn| {
+        let current =
+            store::find(conn, &patient_id, &id)?.ok_or(AppError::NotFound("insurance policy"))?;
+        if current.payer_id != valid.payer_id {
+            require_active_payer(conn, &valid.payer_id)?;
+        }
+        if current.active {
+            refuse_taken_priority(conn, &patient_id, &valid, Some(&id))?;
+        }
+        store::update(conn, &patient_id, &id, expected.0, &valid)
+            .map_err(unique_as_priority_taken(valid.priority))?
+            .into_result("insurance policy")?;
+        let event = Audit::new("update", RESOURCE, &id).patient(&patient_id);
+        audit::record(conn, &actor.audit(), event)?;
+        store::find(conn, &patient_id, &id)?.ok_or(AppError::NotFound("insurance policy"))
     })
     .await?;
     Ok(with_etag(policy.version, &policy))
@@ -225,15 +217,13 @@ async fn deactivate_policy(
     path: web::Path<(PatientId, PolicyId)>,
 ) -> AppResult<HttpResponse> {
     let (patient_id, id) = path.into_inner();
-    let policy = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            if !store::deactivate(conn, &patient_id, &id)? {
-                return Err(AppError::NotFound("insurance policy"));
-            }
-            let event = Audit::new("deactivate", RESOURCE, &id).patient(&patient_id);
-            audit::record(conn, &actor.audit(), event)?;
-            store::find(conn, &patient_id, &id)?.ok_or(AppError::NotFound("insurance policy"))
-        })
+    let policy = in_write_transaction(&state.pool, move |conn| {
+        if !store::deactivate(conn, &patient_id, &id)? {
+            return Err(AppError::NotFound("insurance policy"));
+        }
+        let event = Audit::new("deactivate", RESOURCE, &id).patient(&patient_id);
+        audit::record(conn, &actor.audit(), event)?;
+        store::find(conn, &patient_id, &id)?.ok_or(AppError::NotFound("insurance policy"))
     })
     .await?;
     Ok(with_etag(policy.version, &policy))

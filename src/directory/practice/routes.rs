@@ -6,9 +6,11 @@ use super::model::{Practice, PracticeInput, ValidPractice};
 use super::store::{self, PRACTICE_ID};
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
-use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem, VersionedUpdate};
-use crate::http::{ApiJson, AppState, ExpectedVersion, created_with_etag, with_conn, with_etag};
+use crate::http::{
+    ApiJson, AppState, ExpectedVersion, created_with_etag, in_write_transaction, with_conn,
+    with_etag,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(get_practice).service(save_practice);
@@ -45,21 +47,19 @@ async fn save_practice(
         Err(other) => return Err(other),
     };
     let valid = ValidPractice::try_from(&body.0)?;
-    let practice = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| {
-            match store::save(conn, &valid, expected)? {
-                VersionedUpdate::Updated => {}
-                VersionedUpdate::Stale if expected.is_none() => {
-                    return Err(AppError::PreconditionRequired);
-                }
-                VersionedUpdate::Stale | VersionedUpdate::Missing => {
-                    return Err(AppError::PreconditionFailed);
-                }
+    let practice = in_write_transaction(&state.pool, move |conn| {
+        match store::save(conn, &valid, expected)? {
+            VersionedUpdate::Updated => {}
+            VersionedUpdate::Stale if expected.is_none() => {
+                return Err(AppError::PreconditionRequired);
             }
-            let event = Audit::new("update", "practice", PRACTICE_ID);
-            audit::record(conn, &actor.audit(), event)?;
-            store::find(conn)?.ok_or(NOT_SET)
-        })
+            VersionedUpdate::Stale | VersionedUpdate::Missing => {
+                return Err(AppError::PreconditionFailed);
+            }
+        }
+        let event = Audit::new("update", "practice", PRACTICE_ID);
+        audit::record(conn, &actor.audit(), event)?;
+        store::find(conn)?.ok_or(NOT_SET)
     })
     .await?;
     if expected.is_some() {

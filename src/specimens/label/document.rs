@@ -155,7 +155,7 @@ mod tests {
         let jobs = [job("S26-00000179", 2), job("S26-00000180", 1)];
         let zpl = String::from_utf8(render_document(&jobs, DocumentFormat::Zpl).unwrap()).unwrap();
         assert_eq!(zpl.matches("^XA").count(), 2);
-        assert!(zpl.contains("^FD>:S26->500000179^FS") && zpl.contains("^PQ2"));
+        assert!(zpl.contains("^FDS26-00000179^FS") && zpl.contains("^PQ2"));
     }
 
     #[test]

@@ -11,9 +11,8 @@ use super::{Dpi, LabelFormat, LabelSpec, render};
 use crate::auth::Actor;
 use crate::config::Settings;
 use crate::db::ids::SpecimenId;
-use crate::db::write_transaction;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiJson, ApiQuery, AppState, with_conn};
+use crate::http::{ApiJson, ApiQuery, AppState, in_write_transaction};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(get_label).service(print_labels);
@@ -71,8 +70,8 @@ async fn get_label(
     };
     let spec = label_spec(&state.settings, dpi)?;
     let id = path.into_inner();
-    let (data, printed) = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| print::read_label(conn, &actor.audit(), &id))
+    let (data, printed) = in_write_transaction(&state.pool, move |conn| {
+        print::read_label(conn, &actor.audit(), &id)
     })
     .await?;
     let body = render(&data, &spec, format)?;
@@ -103,8 +102,8 @@ async fn print_labels(
     let job = ValidPrintJob::try_from(&body.0)?;
     let spec = label_spec(&state.settings, job.dpi)?;
     let format = job.format;
-    let printed = with_conn(&state.pool, move |conn| {
-        write_transaction(conn, |conn| print::print(conn, &actor.audit(), &spec, &job))
+    let printed = in_write_transaction(&state.pool, move |conn| {
+        print::print(conn, &actor.audit(), &spec, &job)
     })
     .await?;
     let extension = match format {
