@@ -1,15 +1,18 @@
-//! `serve --demo`: an invented practice (2 providers, 1 location, 3 payers, 10 patients with policies)
-//! so a newcomer can try every endpoint at once. Every name, number and address here is made up; the
+//! `serve --demo`: an invented practice (2 providers, 1 location, 3 payers, 10 patients with policies,
+//! four bench stations and a default fee schedule for the sample procedures) so a newcomer can try every
+//! endpoint at once. Every name, number and address here is made up; the
 //! NPIs carry valid check digits but belong to no one we know of. Loaded once: a second start skips it.
 
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::audit::{self, Audit, AuditActor};
+use crate::coding::fees;
 use crate::db::ids::{LocationId, PayerId, ProviderId};
 use crate::db::{DbConnection, write_transaction};
 use crate::directory::{locations, patients, payers, policies, practice, providers};
 use crate::error::{AppError, AppResult};
+use crate::specimens::{setup, setup_input};
 
 const GROUP_NPI: &str = "1999999901";
 
@@ -25,9 +28,12 @@ pub fn load(conn: &mut DbConnection, mrn_prefix: &str) -> AppResult<String> {
         let location = add_location(conn, &actor)?;
         let payer_ids = add_payers(conn, &actor)?;
         let patients = add_patients(conn, &actor, mrn_prefix, &payer_ids)?;
+        let stations = add_stations(conn, &actor)?;
+        let prices = add_fee_schedule(conn, &actor)?;
         Ok(format!(
             "demo data: practice, providers {billing} (billing) and {rendering} (rendering), \
-             location {location}, {} payers, {patients} patients with policies",
+             location {location}, {} payers, {patients} patients with policies, {stations} bench \
+             stations, a default fee schedule of {prices} prices",
             payer_ids.len()
         ))
     })
@@ -174,4 +180,61 @@ fn policy_input(
                                     "sex": "F", "address": address(&format!("{} Orchard Lane", 10 + n))});
     }
     input(body)
+}
+
+/// The bench as a small practice lab runs it: a scan at each station moves the tube one step.
+fn add_stations(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<usize> {
+    let stations = [
+        ("Reception window", "Lab, window 1", "receive"),
+        ("Centrifuge bench", "Lab, bench 2", "start_processing"),
+        ("Chemistry analyzer", "Lab, analyzer bay", "start_analysis"),
+        ("Sample refrigerator", "Lab, fridge 1", "store"),
+    ];
+    for (name, location, action) in stations {
+        let body: setup_input::StationInput =
+            input(json!({"name": name, "location": location, "action": action}))?;
+        let station = setup::insert_station(conn, &setup_input::ValidStation::try_from(&body)?)?;
+        audit::record(conn, actor, Audit::new("create", "station", &station.id))?;
+    }
+    Ok(stations.len())
+}
+
+/// The practice's default prices for the shipped sample procedures (invented amounts).
+fn add_fee_schedule(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<usize> {
+    let body: fees::model::FeeScheduleInput = input(json!({"name": "Practice standard fees"}))?;
+    let schedule = fees::store::insert(conn, &fees::model::ValidFeeSchedule::try_from(&body)?)?;
+    audit::record(
+        conn,
+        actor,
+        Audit::new("create", "fee_schedule", &schedule.id),
+    )?;
+    let prices = [
+        ("36415", "18.00"),
+        ("80048", "42.00"),
+        ("80053", "58.00"),
+        ("80061", "46.00"),
+        ("81003", "14.00"),
+        ("85025", "32.00"),
+        ("99213", "125.00"),
+        ("99214", "185.00"),
+    ];
+    for (code, price) in prices {
+        let body: fees::model::PriceInput =
+            input(json!({"code": code, "price": price, "effective_from": "2025-01-01"}))?;
+        let valid = fees::model::ValidPrice::try_from(&body)?;
+        if let fees::store::PriceAdded::Overlaps(_) =
+            fees::store::add_price(conn, &schedule.id, &valid)?
+        {
+            return Err(AppError::internal(format!(
+                "demo price for {code} overlaps"
+            )));
+        }
+    }
+    audit::record(
+        conn,
+        actor,
+        Audit::new("add_price", "fee_schedule", &schedule.id)
+            .detail(format!("{} prices", prices.len())),
+    )?;
+    Ok(prices.len())
 }

@@ -10,7 +10,14 @@ api_test! {
         let again = backoffice::demo::load(&mut app.db(), "M").expect("second load is harmless");
         assert!(again.contains("already loaded"), "{again}");
         let token = &app.admin_token;
-        for (path, count) in [("/providers", 2), ("/locations", 1), ("/payers", 3), ("/patients", 10)] {
+        for (path, count) in [
+            ("/providers", 2),
+            ("/locations", 1),
+            ("/payers", 3),
+            ("/patients", 10),
+            ("/stations", 4),
+            ("/fee-schedules", 1),
+        ] {
             let page = expect_status(app.get(path, token).await, StatusCode::OK).await;
             assert_eq!(page["total"], count, "{path}");
         }
@@ -24,5 +31,14 @@ api_test! {
             policies += page["total"].as_i64().unwrap();
         }
         assert_eq!(policies, 13);
+        // The default schedule prices the sample procedures, so a demo encounter is priced at once.
+        let schedules = expect_status(app.get("/fee-schedules", token).await, StatusCode::OK).await;
+        let schedule = schedules["items"][0]["id"].as_str().unwrap();
+        let prices = expect_status(
+            app.get(&format!("/fee-schedules/{schedule}/prices"), token).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(prices["total"], 8, "{prices}");
     }
 }
