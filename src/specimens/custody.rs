@@ -5,6 +5,8 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::actions::{Command, Details};
 use super::lifecycle::{Effect, Status, allowed, apply};
@@ -103,11 +105,12 @@ fn update_if_unchanged(
     Ok(changed == 1)
 }
 
-/// What an applied action produced.
-pub struct Applied {
+/// What an applied action produced: the answer of `POST /specimens/{id}/actions`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionResult {
     pub specimen: Specimen,
     pub event: SpecimenEvent,
-    /// The new specimen a rejection with `recollect` ordered.
+    /// The new specimen ordered when a rejection asked for a recollection.
     pub recollection: Option<Specimen>,
 }
 
@@ -129,7 +132,7 @@ pub fn apply_command(
     id: &SpecimenId,
     command: &Command,
     accession_prefix: &str,
-) -> AppResult<Applied> {
+) -> AppResult<ActionResult> {
     check_station(conn, command.station_id.as_ref())?;
     for _ in 0..RETRIES {
         let row = find_or_404(conn, id.as_str())?;
@@ -176,7 +179,7 @@ pub fn apply_command(
         };
         let event = record(conn, actor, &row, event)?;
         let specimen = find_or_404(conn, id.as_str())?.into_specimen()?;
-        return Ok(Applied {
+        return Ok(ActionResult {
             specimen,
             event,
             recollection,

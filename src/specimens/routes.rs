@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::actions::ActionInput;
-use super::custody::{self, Applied};
+use super::custody::{self, ActionResult};
 use super::input::{AliquotInput, OrderInput, ValidAliquots, ValidOrder};
 use super::lifecycle::Status;
 use super::model::{LabOrder, Specimen, SpecimenEvent};
@@ -180,10 +180,11 @@ fn audit_read(
 fn read_specimen(
     conn: &mut DbConnection,
     actor: &AuditActor,
+    action: &str,
     id: &SpecimenId,
 ) -> AppResult<Specimen> {
     let specimen = store::find(conn, id)?.ok_or(AppError::NotFound("specimen"))?;
-    audit_read(conn, actor, "read", &specimen)?;
+    audit_read(conn, actor, action, &specimen)?;
     Ok(specimen)
 }
 
@@ -199,7 +200,7 @@ async fn get_specimen(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let specimen = in_write_transaction(&state.pool, move |conn| {
-        read_specimen(conn, &actor.audit(), &id)
+        read_specimen(conn, &actor.audit(), "read", &id)
     })
     .await?;
     Ok(with_etag(specimen.version, &specimen))
@@ -217,21 +218,11 @@ async fn specimen_events(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let events = in_write_transaction(&state.pool, move |conn| {
-        let specimen = store::find(conn, &id)?.ok_or(AppError::NotFound("specimen"))?;
-        audit_read(conn, &actor.audit(), "read_events", &specimen)?;
+        read_specimen(conn, &actor.audit(), "read_events", &id)?;
         Ok(store::events(conn, &id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(events))
-}
-
-/// What an action did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ActionResult {
-    pub specimen: Specimen,
-    pub event: SpecimenEvent,
-    /// The new specimen ordered when a rejection asked for a recollection.
-    pub recollection: Option<Specimen>,
 }
 
 /// Applies an action (a transition or a preparation step). 409 names the state and the allowed actions.
@@ -253,16 +244,7 @@ async fn specimen_action(
         custody::apply_command(conn, &actor.audit(), &id, &command, &prefix)
     })
     .await?;
-    let Applied {
-        specimen,
-        event,
-        recollection,
-    } = applied;
-    Ok(HttpResponse::Ok().json(ActionResult {
-        specimen,
-        event,
-        recollection,
-    }))
+    Ok(HttpResponse::Ok().json(applied))
 }
 
 /// The parent after the split and the new aliquots.
@@ -363,7 +345,7 @@ async fn fhir_specimen(
 ) -> AppResult<HttpResponse> {
     let id = path.into_inner();
     let resource = in_write_transaction(&state.pool, move |conn| {
-        let specimen = read_specimen(conn, &actor.audit(), &id)?;
+        let specimen = read_specimen(conn, &actor.audit(), "read", &id)?;
         let events = store::events(conn, &id)?;
         let container = setup::find_container_type(conn, &specimen.container_type)?
             .map(|c| c.name)

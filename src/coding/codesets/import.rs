@@ -186,7 +186,6 @@ pub fn import(
     if let Some(existing) = store::version_by_checksum(conn, request.system, &checksum)? {
         return Ok(ImportOutcome::AlreadyImported(existing));
     }
-    let payload = request.parse().map_err(ImportError::Invalid)?;
     if let Some(to) = request
         .effective_to
         .filter(|to| *to < request.effective_from)
@@ -195,6 +194,7 @@ pub fn import(
             "effective to {to} is before effective from"
         )));
     }
+    let payload = request.parse().map_err(ImportError::Invalid)?;
     progress.start(payload.len() as u64);
     write_transaction(conn, |conn| {
         if let Some(existing) = store::version_by_checksum(conn, request.system, &checksum)? {
