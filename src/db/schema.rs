@@ -230,6 +230,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        diagnoses -> Text,
     }
 }
 
@@ -241,6 +242,7 @@ diesel::table! {
         code -> Text,
         container_type -> Text,
         min_volume_ul -> BigInt,
+        diagnosis_pointers -> Text,
     }
 }
 
@@ -268,6 +270,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        collection_method -> Nullable<Text>,
     }
 }
 
@@ -430,6 +433,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lab_charges (id) {
+        id -> Text,
+        kind -> Text,
+        encounter_id -> Text,
+        specimen_id -> Text,
+        code -> Text,
+        line_id -> Nullable<Text>,
+        outcome -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -442,6 +458,8 @@ diesel::joinable!(code_entries -> code_set_versions (version_id));
 diesel::joinable!(ncci_edits -> code_set_versions (version_id));
 diesel::joinable!(mue_limits -> code_set_versions (version_id));
 diesel::joinable!(label_prints -> specimens (specimen_id));
+diesel::joinable!(lab_charges -> encounters (encounter_id));
+diesel::joinable!(lab_charges -> specimens (specimen_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -473,4 +491,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     ncci_edits,
     mue_limits,
     label_prints,
+    lab_charges,
 );

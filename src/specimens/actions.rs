@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::collection::CollectionMethod;
 use super::input::{in_range, note, text, volume};
 use super::lifecycle::{Action, RejectionReason};
 use crate::db::ids::StationId;
@@ -27,6 +28,9 @@ pub struct ActionInput {
     pub collected_at: Option<String>,
     /// `collect`: the volume drawn, in microlitres.
     pub volume_ul: Option<i64>,
+    /// `collect`: venipuncture, capillary, arterial, urine, swab or other. A venous or capillary draw adds
+    /// its collection charge to the order's encounter (once per encounter) when the tests are completed.
+    pub method: Option<String>,
     /// `reject`: hemolyzed, clotted, quantity_not_sufficient, unlabelled, mislabelled, wrong_container,
     /// exceeded_stability, or other (with a note).
     pub reason: Option<String>,
@@ -47,6 +51,7 @@ pub enum Details {
     Collect {
         at: DateTime<Utc>,
         volume_ul: i64,
+        method: Option<CollectionMethod>,
     },
     Reject {
         reason: RejectionReason,
@@ -88,7 +93,16 @@ impl Command {
         use serde_json::json;
         match &self.details {
             Details::Plain => None,
-            Details::Collect { volume_ul, .. } => Some(json!({"volume_ul": volume_ul})),
+            Details::Collect {
+                volume_ul,
+                method: None,
+                ..
+            } => Some(json!({"volume_ul": volume_ul})),
+            Details::Collect {
+                volume_ul,
+                method: Some(method),
+                ..
+            } => Some(json!({"volume_ul": volume_ul, "method": method.as_str()})),
             Details::Reject { reason, recollect } => {
                 Some(json!({"reason": reason.as_str(), "recollect": recollect}))
             }
@@ -175,6 +189,7 @@ impl ActionInput {
             self.collected_at.is_some(),
         );
         unused_unless(v, &[Action::Collect], "volume_ul", self.volume_ul.is_some());
+        unused_unless(v, &[Action::Collect], "method", self.method.is_some());
         unused_unless(v, &[Action::Reject], "reason", self.reason.is_some());
         unused_unless(v, &[Action::Reject], "recollect", self.recollect.is_some());
         unused_unless(v, &[Action::Centrifuge], "rpm", self.rpm.is_some());
@@ -195,9 +210,11 @@ impl ActionInput {
                     None => v.check("volume_ul", Err("is required".into())),
                     Some(value) => v.check("volume_ul", volume(value)),
                 };
+                let method = v.optional("method", self.method.as_deref(), CollectionMethod::parse);
                 Some(Details::Collect {
                     at: at?,
                     volume_ul: volume_ul?,
+                    method: method?,
                 })
             }
             Action::Reject => {
@@ -269,6 +286,21 @@ mod tests {
                     i.rpm = Some(3000);
                 }),
                 &["rpm"],
+            ),
+            (
+                Box::new(|i| {
+                    i.action = "receive".into();
+                    i.method = Some("venipuncture".into());
+                }),
+                &["method"],
+            ),
+            (
+                Box::new(|i| {
+                    i.action = "collect".into();
+                    i.volume_ul = Some(4000);
+                    i.method = Some("needle".into());
+                }),
+                &["method"],
             ),
             (Box::new(|i| i.action = "reject".into()), &["reason"]),
             (

@@ -91,12 +91,15 @@ fn processing(event: &SpecimenEvent) -> Option<Value> {
     }))
 }
 
-/// `collection`: when, and how much was drawn.
+/// `collection`: when, how much was drawn, and how (as text: the method value set is only an example).
 fn collection(s: &Specimen) -> Option<Value> {
     let collected = s.collected_at?;
     let mut collection = json!({"collectedDateTime": instant(collected)});
     if let Some(volume) = s.collected_volume_ul {
         collection["quantity"] = microlitres(volume);
+    }
+    if let Some(method) = &s.collection_method {
+        collection["method"] = json!({"text": method});
     }
     Some(collection)
 }

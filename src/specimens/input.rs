@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::coding::values::DiagnosisCode;
 use crate::db::ids::{PatientId, ProviderId, StationId};
 use crate::error::{AppError, AppResult, Validator};
 
@@ -14,6 +15,10 @@ pub const MAX_TESTS: usize = 50;
 pub const MAX_VOLUME_UL: i64 = 1_000_000;
 /// The most aliquots one request may split off.
 pub const MAX_ALIQUOTS: u32 = 20;
+/// The most diagnoses a requisition gives (what one claim carries).
+pub const MAX_ORDER_DIAGNOSES: usize = 12;
+/// The most diagnoses one test points at (what one claim line carries).
+pub const MAX_TEST_POINTERS: usize = 4;
 
 /// A CPT or HCPCS Level II code: five digits, four digits and `F`/`T`/`U` (CPT categories II, III and
 /// PLA), or a letter A–V and four digits (HCPCS).
@@ -100,6 +105,11 @@ pub struct OrderInput {
     pub priority: Option<String>,
     /// 1 to 50 tests; one specimen is created per distinct container type.
     pub tests: Vec<TestInput>,
+    /// Up to 12 ICD-10-CM codes justifying the tests (`E11.9` or `E119`). When the order's encounter is
+    /// billed, its lab lines point at these. Whether each is billable on the date of service is the
+    /// encounter scrubber's business.
+    #[serde(default)]
+    pub diagnoses: Vec<String>,
     pub clinical_note: Option<String>,
 }
 
@@ -112,6 +122,10 @@ pub struct TestInput {
     pub container_type: String,
     /// The least volume the test needs, in microlitres.
     pub min_volume_ul: i64,
+    /// Positions (1-based) in the order's `diagnoses` this test serves, up to four, most relevant first.
+    /// Absent: the order's first four.
+    #[serde(default)]
+    pub diagnosis_pointers: Vec<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +133,7 @@ pub struct ValidTest {
     pub code: String,
     pub container_type: String,
     pub min_volume_ul: i64,
+    pub diagnosis_pointers: Vec<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -128,6 +143,7 @@ pub struct ValidOrder {
     pub encounter_id: Option<String>,
     pub priority: String,
     pub tests: Vec<ValidTest>,
+    pub diagnoses: Vec<DiagnosisCode>,
     pub clinical_note: Option<String>,
 }
 
@@ -154,6 +170,7 @@ impl TryFrom<&OrderInput> for ValidOrder {
         if input.tests.is_empty() || input.tests.len() > MAX_TESTS {
             v.reject("tests", format!("must list 1 to {MAX_TESTS} tests"));
         }
+        let diagnoses = order_diagnoses(&mut v, &input.diagnoses);
         let mut tests = Vec::new();
         for (i, test) in input.tests.iter().enumerate() {
             let code = v.check(&format!("tests[{i}].code"), procedure_code(&test.code));
@@ -170,12 +187,20 @@ impl TryFrom<&OrderInput> for ValidOrder {
             {
                 v.reject(&format!("tests[{i}].code"), "is requested twice");
             }
-            if let (Some(code), Some(container_type), Some(min_volume_ul)) = (code, container, min)
+            let pointers =
+                test_pointers(&mut v, i, &test.diagnosis_pointers, input.diagnoses.len());
+            if let (
+                Some(code),
+                Some(container_type),
+                Some(min_volume_ul),
+                Some(diagnosis_pointers),
+            ) = (code, container, min, pointers)
             {
                 tests.push(ValidTest {
                     code,
                     container_type,
                     min_volume_ul,
+                    diagnosis_pointers,
                 });
             }
         }
@@ -189,10 +214,67 @@ impl TryFrom<&OrderInput> for ValidOrder {
                 encounter_id: encounter_id?,
                 priority: priority?,
                 tests,
+                diagnoses: diagnoses?,
                 clinical_note: clinical_note?,
             })
         })
     }
+}
+
+/// The requisition's diagnoses: up to 12 ICD-10-CM codes, none twice.
+fn order_diagnoses(v: &mut Validator, input: &[String]) -> Option<Vec<DiagnosisCode>> {
+    if input.len() > MAX_ORDER_DIAGNOSES {
+        v.reject(
+            "diagnoses",
+            format!("at most {MAX_ORDER_DIAGNOSES} diagnoses"),
+        );
+        return None;
+    }
+    let mut codes: Vec<DiagnosisCode> = Vec::with_capacity(input.len());
+    let mut ok = true;
+    for (i, text) in input.iter().enumerate() {
+        match v.check(&format!("diagnoses[{i}]"), DiagnosisCode::parse(text)) {
+            Some(code) if codes.contains(&code) => {
+                v.reject(&format!("diagnoses[{i}]"), "is given twice");
+                ok = false;
+            }
+            Some(code) => codes.push(code),
+            None => ok = false,
+        }
+    }
+    ok.then_some(codes)
+}
+
+/// A test's pointers into the order's diagnoses; absent, the first four (so every line is justified).
+fn test_pointers(
+    v: &mut Validator,
+    test: usize,
+    input: &[i32],
+    diagnoses: usize,
+) -> Option<Vec<i32>> {
+    let field = format!("tests[{test}].diagnosis_pointers");
+    if input.is_empty() {
+        return Some((1..=diagnoses.min(MAX_TEST_POINTERS) as i32).collect());
+    }
+    if input.len() > MAX_TEST_POINTERS {
+        v.reject(&field, format!("at most {MAX_TEST_POINTERS} pointers"));
+        return None;
+    }
+    let mut ok = true;
+    for (i, pointer) in input.iter().enumerate() {
+        if !(1..=diagnoses as i32).contains(pointer) {
+            let reason = match diagnoses {
+                0 => "points at a diagnosis, but the order gives none".to_owned(),
+                n => format!("must be a position in diagnoses, from 1 to {n}"),
+            };
+            v.reject(&format!("{field}[{i}]"), reason);
+            ok = false;
+        } else if input[..i].contains(pointer) {
+            v.reject(&format!("{field}[{i}]"), "is repeated");
+            ok = false;
+        }
+    }
+    ok.then(|| input.to_vec())
 }
 
 impl ValidOrder {
@@ -293,6 +375,7 @@ mod tests {
             code: code.into(),
             container_type: container.into(),
             min_volume_ul: min,
+            diagnosis_pointers: Vec::new(),
         };
         let input = OrderInput {
             patient_id: uuid::Uuid::now_v7().to_string(),
@@ -304,10 +387,16 @@ mod tests {
                 test("85025", "lav_edta", 500),
                 test("84443", "SST", 500),
             ],
+            diagnoses: vec!["E11.9".into(), "I10".into()],
             clinical_note: None,
         };
         let order = ValidOrder::try_from(&input).unwrap();
         assert_eq!(order.priority, "routine");
+        assert_eq!(
+            order.tests[0].diagnosis_pointers,
+            vec![1, 2],
+            "absent: the first four"
+        );
         assert_eq!(
             order.containers(),
             vec![

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::lifecycle::{Action, Status};
+use crate::coding::values::DiagnosisCode;
 use crate::db::ids::{LabOrderId, PatientId, ProviderId, SpecimenEventId, SpecimenId, StationId};
 
 /// A container type the lab collects into, with how long a specimen in it keeps.
@@ -43,6 +44,8 @@ pub struct OrderTest {
     pub code: String,
     pub container_type: String,
     pub min_volume_ul: i64,
+    /// Positions (1-based) in the order's `diagnoses` this test serves.
+    pub diagnosis_pointers: Vec<i32>,
 }
 
 /// A lab order with its tests and the specimens it created.
@@ -58,6 +61,9 @@ pub struct LabOrder {
     /// `active` or `cancelled`.
     pub status: String,
     pub tests: Vec<OrderTest>,
+    /// ICD-10-CM codes justifying the tests, in the order given.
+    #[schema(value_type = Vec<String>, example = json!(["E11.9", "I10"]))]
+    pub diagnoses: Vec<DiagnosisCode>,
     pub specimens: Vec<Specimen>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -92,6 +98,8 @@ pub struct Specimen {
     /// The sum of the minimum volumes its tests need, in microlitres.
     pub required_volume_ul: i64,
     pub collected_at: Option<DateTime<Utc>>,
+    /// venipuncture, capillary, arterial, urine, swab or other, when the collector said.
+    pub collection_method: Option<String>,
     pub collected_volume_ul: Option<i64>,
     /// What is left after aliquots were taken, in microlitres.
     pub remaining_volume_ul: Option<i64>,

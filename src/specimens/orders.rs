@@ -11,7 +11,8 @@ use crate::db::DbConnection;
 use crate::db::ids::LabOrderId;
 use crate::error::{AppError, AppResult, FieldError};
 
-/// 422s for references that do not resolve: the patient, an active provider, active container types.
+/// 422s for references that do not resolve: the patient, an active provider, the patient's encounter,
+/// active container types.
 fn check_references(conn: &mut DbConnection, order: &ValidOrder) -> AppResult<()> {
     let mut errors = Vec::new();
     if !crate::directory::patients::store::exists(conn, &order.patient_id)? {
@@ -21,6 +22,17 @@ fn check_references(conn: &mut DbConnection, order: &ValidOrder) -> AppResult<()
         Some(p) if p.active => {}
         Some(_) => errors.push(FieldError::new("provider_id", "the provider is inactive")),
         None => errors.push(FieldError::new("provider_id", "no provider has this id")),
+    }
+    if let Some(id) = &order.encounter_id {
+        let id = crate::db::ids::EncounterId::from_stored(id.clone());
+        match crate::coding::encounters::store::find(conn, &id)? {
+            None => errors.push(FieldError::new("encounter_id", "no encounter has this id")),
+            Some(e) if e.patient_id != order.patient_id => errors.push(FieldError::new(
+                "encounter_id",
+                "the encounter is another patient's",
+            )),
+            Some(_) => {}
+        }
     }
     for (i, test) in order.tests.iter().enumerate() {
         if !store::container_usable(conn, &test.container_type)? {

@@ -8,6 +8,7 @@ use super::accession::Accession;
 use super::input::ValidOrder;
 use super::lifecycle::{Status, allowed};
 use super::model::{LabOrder, LabelData, OrderTest, Rejection, Specimen};
+use crate::coding::values::DiagnosisCode;
 use crate::db::ids::{LabOrderId, PatientId, ProviderId, SpecimenId, StationId};
 use crate::db::schema::{container_types, lab_order_tests, lab_orders, patients, specimens};
 use crate::db::{DbConnection, from_utc, next_counter, now, to_utc};
@@ -38,6 +39,7 @@ pub struct SpecimenRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub collection_method: Option<String>,
 }
 
 pub(super) fn bad_value(what: String) -> diesel::result::Error {
@@ -68,6 +70,7 @@ impl SpecimenRow {
             }),
             required_volume_ul: self.required_volume_ul,
             collected_at: self.collected_at.map(to_utc),
+            collection_method: self.collection_method,
             collected_volume_ul: self.collected_volume_ul,
             remaining_volume_ul: self.remaining_volume_ul,
             aliquot_count: self.aliquot_count,
@@ -111,6 +114,7 @@ impl SpecimenRow {
             version: 1,
             created_at: at,
             updated_at: at,
+            collection_method: None,
         }
     }
 }
@@ -147,6 +151,8 @@ struct OrderRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    /// Comma-separated ICD-10-CM codes, in the order given.
+    diagnoses: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -158,6 +164,20 @@ struct TestRow {
     code: String,
     container_type: String,
     min_volume_ul: i64,
+    /// Comma-separated 1-based positions in the order's diagnoses.
+    diagnosis_pointers: String,
+}
+
+fn join_list<T: ToString>(items: impl IntoIterator<Item = T>) -> String {
+    items
+        .into_iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn split_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split(',').filter(|s| !s.is_empty())
 }
 
 /// Inserts the order, its tests and one specimen per distinct container (each with the next accession).
@@ -180,6 +200,7 @@ pub fn insert_order(
         version: 1,
         created_at: at,
         updated_at: at,
+        diagnoses: join_list(order.diagnoses.iter().map(|d| d.as_str())),
     };
     diesel::insert_into(lab_orders::table)
         .values(&row)
@@ -192,6 +213,7 @@ pub fn insert_order(
             code: t.code.clone(),
             container_type: t.container_type.clone(),
             min_volume_ul: t.min_volume_ul,
+            diagnosis_pointers: join_list(&t.diagnosis_pointers),
         })
         .collect();
     // One by one: the multi-backend connection has no batch insert.
@@ -286,12 +308,52 @@ pub fn find_order(conn: &mut DbConnection, id: &LabOrderId) -> QueryResult<Optio
                 code: t.code,
                 container_type: t.container_type,
                 min_volume_ul: t.min_volume_ul,
+                diagnosis_pointers: split_list(&t.diagnosis_pointers)
+                    .filter_map(|p| p.parse().ok())
+                    .collect(),
             })
+            .collect(),
+        diagnoses: split_list(&row.diagnoses)
+            .map(|code| DiagnosisCode::from_stored(code.to_owned()))
             .collect(),
         specimens,
         version: row.version,
         created_at: to_utc(row.created_at),
         updated_at: to_utc(row.updated_at),
+    }))
+}
+
+/// What billing needs of an order: its encounter, its diagnoses, and each test's diagnosis pointers.
+pub struct OrderBilling {
+    pub encounter_id: Option<String>,
+    pub diagnoses: Vec<String>,
+    pub test_pointers: Vec<(String, Vec<i32>)>,
+}
+
+pub fn order_billing(conn: &mut DbConnection, id: &str) -> QueryResult<Option<OrderBilling>> {
+    let Some((encounter_id, diagnoses)) = lab_orders::table
+        .find(id)
+        .select((lab_orders::encounter_id, lab_orders::diagnoses))
+        .first::<(Option<String>, String)>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let tests: Vec<(String, String)> = lab_order_tests::table
+        .filter(lab_order_tests::order_id.eq(id))
+        .order(lab_order_tests::position)
+        .select((lab_order_tests::code, lab_order_tests::diagnosis_pointers))
+        .load(conn)?;
+    Ok(Some(OrderBilling {
+        encounter_id,
+        diagnoses: split_list(&diagnoses).map(str::to_owned).collect(),
+        test_pointers: tests
+            .into_iter()
+            .map(|(code, pointers)| {
+                let pointers = split_list(&pointers).filter_map(|p| p.parse().ok());
+                (code, pointers.collect())
+            })
+            .collect(),
     }))
 }
 
