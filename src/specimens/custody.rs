@@ -9,6 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::actions::{Command, Details};
+use super::billing::bill_completed;
 use super::lifecycle::{Effect, Status, allowed, apply};
 use super::model::{Specimen, SpecimenEvent};
 use super::setup;
@@ -65,6 +66,7 @@ struct Change<'a> {
     rejection_note: Option<&'a str>,
     location: Option<&'a str>,
     updated_at: Option<NaiveDateTime>,
+    collection_method: Option<&'a str>,
 }
 
 fn change_for<'a>(command: &'a Command, effect: Effect) -> Change<'a> {
@@ -77,10 +79,15 @@ fn change_for<'a>(command: &'a Command, effect: Effect) -> Change<'a> {
         change.status = Some(to.as_str());
     }
     match &command.details {
-        Details::Collect { at, volume_ul } => {
+        Details::Collect {
+            at,
+            volume_ul,
+            method,
+        } => {
             change.collected_at = Some(from_utc(*at));
             change.collected_volume_ul = Some(*volume_ul);
             change.remaining_volume_ul = Some(*volume_ul);
+            change.collection_method = method.map(|m| m.as_str());
         }
         Details::Reject { reason, .. } => {
             change.rejection_reason = Some(reason.as_str());
@@ -167,6 +174,9 @@ pub fn apply_command(
         let mut detail = command.detail_json();
         if let (Some(new), Some(serde_json::Value::Object(map))) = (&recollection, &mut detail) {
             map.insert("recollection".into(), new.accession.clone().into());
+        }
+        if to == Some(Status::Completed) {
+            detail = Some(serde_json::json!({"billing": bill_completed(conn, actor, &row)?}));
         }
         let event = NewEvent {
             kind: command.action.as_str(),

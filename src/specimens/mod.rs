@@ -5,6 +5,8 @@
 pub mod accession;
 pub mod actions;
 pub mod aliquots;
+mod billing;
+pub mod collection;
 pub mod custody;
 pub mod events;
 pub mod fhir;

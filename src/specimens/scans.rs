@@ -122,6 +122,10 @@ pub fn apply_scan(
                     continue; // another scan won: read again, and this one is only "seen"
                 }
                 (event.kind, event.from, event.to) = (action.as_str(), Some(from), Some(to));
+                if to == super::lifecycle::Status::Completed {
+                    let billing = super::billing::bill_completed(conn, actor, &row)?;
+                    event.detail = Some(serde_json::json!({ "billing": billing }));
+                }
                 ("transitioned", false)
             }
         };

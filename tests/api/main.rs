@@ -11,6 +11,7 @@ mod templates;
 
 mod audit;
 mod auth;
+mod bench_to_bill;
 mod cli;
 mod codes;
 mod demo;

@@ -270,6 +270,66 @@ pub fn set_status(
     Ok(changed > 0)
 }
 
+/// Takes the encounter for appending if it is still at `version` (bumping it and setting `status`); false
+/// when another writer changed it first. On PostgreSQL the row stays locked until commit, so appends to
+/// one encounter queue up and each sees the lines the one before added.
+pub fn take_for_append(
+    conn: &mut DbConnection,
+    id: &EncounterId,
+    version: i32,
+    status: Status,
+) -> QueryResult<bool> {
+    let changed = diesel::update(encounters::table.find(id.as_str()))
+        .filter(encounters::version.eq(version))
+        .set((
+            encounters::status.eq(status.as_str()),
+            encounters::version.eq(encounters::version + 1),
+            encounters::updated_at.eq(from_utc(now())),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// Adds diagnoses and lines after the ones the encounter has (`encounter` as read after
+/// `take_for_append`).
+pub fn append_children(
+    conn: &mut DbConnection,
+    encounter: &Encounter,
+    codes: &[DiagnosisCode],
+    priced: &[PricedLine],
+) -> QueryResult<()> {
+    let next_dx = encounter
+        .diagnoses
+        .iter()
+        .map(|d| d.position)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (code, position) in codes.iter().zip(next_dx..) {
+        let row = DiagnosisRow {
+            encounter_id: encounter.id.to_string(),
+            position,
+            code: code.as_str().to_owned(),
+        };
+        diesel::insert_into(diagnoses::table)
+            .values(&row)
+            .execute(conn)?;
+    }
+    let next_line = encounter
+        .lines
+        .iter()
+        .map(|l| l.position)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (p, position) in priced.iter().zip(next_line..) {
+        diesel::insert_into(lines::table)
+            .values(&line_row(&encounter.id, position, p))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 pub fn exists(conn: &mut DbConnection, id: &EncounterId) -> QueryResult<bool> {
     let count: i64 = encounters::table
         .find(id.as_str())
