@@ -188,7 +188,7 @@ pub fn add(
             return Ok(outcome);
         }
         let status = after_edit(encounter.status)?;
-        if !store::take_for_append(conn, &encounter.id, encounter.version, status)? {
+        if !store::set_status(conn, &encounter.id, encounter.version, status)? {
             continue; // another writer changed the encounter: read it again
         }
         append(conn, request, &encounter, &pending, &mut outcome)?;

@@ -252,28 +252,11 @@ pub fn update(
     Ok(VersionedUpdate::from_rows(changed, exists))
 }
 
-/// Moves the encounter to `status` if it is still in `from` (a concurrent move loses: false).
+/// Sets `status` if the encounter is still at `version` (bumping it); false when another writer changed it
+/// first. A status move checked against one version (a clean scrub) must not land on another. On
+/// PostgreSQL the row stays locked until commit, so lab appends to one encounter queue up and each sees the
+/// lines the one before added.
 pub fn set_status(
-    conn: &mut DbConnection,
-    id: &EncounterId,
-    from: Status,
-    status: Status,
-) -> QueryResult<bool> {
-    let changed = diesel::update(encounters::table.find(id.as_str()))
-        .filter(encounters::status.eq(from.as_str()))
-        .set((
-            encounters::status.eq(status.as_str()),
-            encounters::version.eq(encounters::version + 1),
-            encounters::updated_at.eq(from_utc(now())),
-        ))
-        .execute(conn)?;
-    Ok(changed > 0)
-}
-
-/// Takes the encounter for appending if it is still at `version` (bumping it and setting `status`); false
-/// when another writer changed it first. On PostgreSQL the row stays locked until commit, so appends to
-/// one encounter queue up and each sees the lines the one before added.
-pub fn take_for_append(
     conn: &mut DbConnection,
     id: &EncounterId,
     version: i32,
@@ -290,8 +273,8 @@ pub fn take_for_append(
     Ok(changed > 0)
 }
 
-/// Adds diagnoses and lines after the ones the encounter has (`encounter` as read after
-/// `take_for_append`).
+/// Adds diagnoses and lines after the ones the encounter has (`encounter` as read before its
+/// `set_status`).
 pub fn append_children(
     conn: &mut DbConnection,
     encounter: &Encounter,

@@ -113,7 +113,7 @@ async fn change_status(
             return Ok(current);
         }
         let report = allow_move(conn, &catalog, &current, planned)?;
-        if !store::set_status(conn, &id, current.status, to)? {
+        if !store::set_status(conn, &id, current.version, to)? {
             return Err(AppError::conflict(
                 "concurrent_update",
                 "the encounter changed meanwhile; read it again",
