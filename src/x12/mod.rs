@@ -16,6 +16,8 @@ mod segment;
 mod separators;
 mod writer;
 
+#[cfg(test)]
+mod tests;
 
 pub use envelope::InterchangeWriter;
 pub use envelope_check::{EnvelopeChecker, Finding, FindingKind, check_envelopes};
