@@ -15,3 +15,4 @@ pub mod error;
 pub mod http;
 pub mod money;
 pub mod specimens;
+pub mod x12;
