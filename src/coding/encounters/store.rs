@@ -270,6 +270,12 @@ pub fn set_status(
     Ok(changed > 0)
 }
 
+/// Marks a ready encounter billed (a claim was built from it, in the caller's transaction); false when it
+/// is no longer ready (another claim took it first).
+pub fn bill(conn: &mut DbConnection, id: &EncounterId) -> QueryResult<bool> {
+    set_status(conn, id, Status::Ready, Status::Billed)
+}
+
 /// Takes the encounter for appending if it is still at `version` (bumping it and setting `status`); false
 /// when another writer changed it first. On PostgreSQL the row stays locked until commit, so appends to
 /// one encounter queue up and each sees the lines the one before added.
