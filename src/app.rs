@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::http::{AppState, PrivacyRootSpan, configure_extractors, not_found_route, with_conn};
-use crate::{audit, auth, coding, directory, specimens};
+use crate::{audit, auth, claims, coding, directory, specimens};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -40,6 +40,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(specimens::SpecimensApi::openapi());
     doc.merge(coding::EncountersApi::openapi());
     doc.merge(codesets::routes::CodesApi::openapi());
+    doc.merge(claims::ClaimsApi::openapi());
     doc
 }
 
@@ -64,6 +65,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     specimens::configure(cfg);
     coding::configure(cfg);
     codesets::routes::configure(cfg);
+    claims::configure(cfg);
 }
 
 /// Starts serving on an already bound listener (tests bind port 0).

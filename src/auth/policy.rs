@@ -52,6 +52,12 @@ const ENCOUNTER_OPENERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Bille
 const CODERS: Access = Access::Roles(&[Admin, Coder, Biller]);
 const FEE_READERS: Access = Access::Roles(&[Admin, FrontDesk, Coder, Biller, Accountant]);
 const FEE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+/// Clearinghouse settings: billers keep them; everyone on the billing side reads them.
+const PARTNER_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+const PARTNER_READERS: Access = Access::Roles(&[Admin, Biller, Accountant, Coder]);
+/// Billers build, correct and move claims; coders and accountants read them.
+const CLAIM_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+const CLAIM_READERS: Access = Access::Roles(&[Admin, Biller, Coder, Accountant]);
 /// Labels are printed at the bench and at the front desk (where tubes are drawn).
 const LABEL_PRINTERS: Access = Access::Roles(&[Admin, FrontDesk, LabTech]);
 
@@ -140,6 +146,21 @@ pub const ROUTES: &[RouteRule] = &[
     rule("PUT", "/fee-schedules/{schedule_id}", FEE_WRITERS),
     rule("GET", "/fee-schedules/{schedule_id}/prices", FEE_READERS),
     rule("POST", "/fee-schedules/{schedule_id}/prices", FEE_WRITERS),
+    rule("GET", "/trading-partners", PARTNER_READERS),
+    rule("POST", "/trading-partners", PARTNER_WRITERS),
+    rule("GET", "/trading-partners/{partner_id}", PARTNER_READERS),
+    rule("PUT", "/trading-partners/{partner_id}", PARTNER_WRITERS),
+    rule("GET", "/claims", CLAIM_READERS),
+    rule("POST", "/claims", CLAIM_WRITERS),
+    rule("GET", "/claims/{claim_id}", CLAIM_READERS),
+    rule(
+        "GET",
+        "/claims/{claim_id}/versions/{version}",
+        CLAIM_READERS,
+    ),
+    rule("GET", "/claims/{claim_id}/events", CLAIM_READERS),
+    rule("POST", "/claims/{claim_id}/status", CLAIM_WRITERS),
+    rule("POST", "/claims/{claim_id}/corrections", CLAIM_WRITERS),
     rule("GET", "/codes/search", EVERYONE),
     rule("GET", "/codes/versions", EVERYONE),
     rule("GET", "/codes/{system}/{code}", EVERYONE),

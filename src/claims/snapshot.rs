@@ -263,7 +263,9 @@ pub struct Consents {
 /// 2300: the claim itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claim {
-    /// CLM01: our claim id, at most 20 characters, unique and never reused. Versions of one claim share it.
+    /// CLM01 of this version, at most 20 characters, unique and never reused: the claim number for
+    /// version 1, `{claim number}-{version}` for a correction, so a remittance's CLP01 names the exact
+    /// version it pays.
     pub claim_number: String,
     /// Which version of the claim this is (1 for the original).
     pub version: i32,

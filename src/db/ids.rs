@@ -71,6 +71,8 @@ typed_id!(
     PriceId,
     LabelPrintId,
     LabelJobId,
+    TradingPartnerId,
+    ClaimId,
 );
 
 #[cfg(test)]

@@ -82,6 +82,7 @@ diesel::table! {
         phone -> Nullable<Text>,
         version -> Integer,
         updated_at -> Timestamp,
+        clia_number -> Nullable<Text>,
     }
 }
 
@@ -446,6 +447,89 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    trading_partners (id) {
+        id -> Text,
+        name -> Text,
+        isa01_qualifier -> Text,
+        isa02_authorization -> Text,
+        isa03_qualifier -> Text,
+        isa04_security -> Text,
+        sender_qualifier -> Text,
+        sender_id -> Text,
+        receiver_qualifier -> Text,
+        receiver_id -> Text,
+        acknowledgement_requested -> Bool,
+        usage_indicator -> Text,
+        gs02_sender_code -> Text,
+        gs03_receiver_code -> Text,
+        submitter_name -> Text,
+        submitter_id -> Text,
+        submitter_contact_name -> Text,
+        submitter_contact_phone -> Text,
+        submitter_contact_email -> Nullable<Text>,
+        receiver_name -> Text,
+        receiver_id_1000b -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    trading_partner_payers (payer_id) {
+        payer_id -> Text,
+        partner_id -> Text,
+    }
+}
+
+diesel::table! {
+    claims (id) {
+        id -> Text,
+        claim_number -> Text,
+        patient_id -> Text,
+        encounter_id -> Text,
+        policy_id -> Text,
+        payer_id -> Text,
+        status -> Text,
+        current_version -> Integer,
+        status_reasons -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claim_versions (claim_id, version) {
+        claim_id -> Text,
+        version -> Integer,
+        clm01 -> Text,
+        frequency -> Text,
+        payer_claim_number -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        snapshot -> Text,
+        total_charge_cents -> BigInt,
+        batched -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    claim_events (claim_id, seq) {
+        claim_id -> Text,
+        seq -> Integer,
+        kind -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Nullable<Text>,
+        version -> Integer,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        detail -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -460,6 +544,9 @@ diesel::joinable!(mue_limits -> code_set_versions (version_id));
 diesel::joinable!(label_prints -> specimens (specimen_id));
 diesel::joinable!(lab_charges -> encounters (encounter_id));
 diesel::joinable!(lab_charges -> specimens (specimen_id));
+diesel::joinable!(trading_partner_payers -> trading_partners (partner_id));
+diesel::joinable!(claim_versions -> claims (claim_id));
+diesel::joinable!(claim_events -> claims (claim_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -492,4 +579,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     mue_limits,
     label_prints,
     lab_charges,
+    trading_partners,
+    trading_partner_payers,
+    claims,
+    claim_versions,
+    claim_events,
 );

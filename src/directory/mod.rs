@@ -12,7 +12,7 @@ pub mod record;
 pub mod values;
 
 #[cfg(test)]
-mod testing;
+pub mod testing;
 
 use actix_web::web;
 use utoipa::OpenApi;

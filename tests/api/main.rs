@@ -2,6 +2,7 @@
 //! `BACKOFFICE_TEST_POSTGRES_URL` is set (see helpers.rs).
 
 mod bench;
+mod claims_support;
 mod coding_support;
 mod fixtures;
 mod helpers;
@@ -12,6 +13,7 @@ mod templates;
 mod audit;
 mod auth;
 mod bench_to_bill;
+mod claims;
 mod cli;
 mod codes;
 mod demo;

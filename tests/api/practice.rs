@@ -29,6 +29,8 @@ api_test! {
             (with(good.clone(), "phone", json!("+44 20 7946 0958")), "phone"),
             (with(good.clone(), "phone", json!("555-234-5678 x12")), "phone"),
             (with(good.clone(), "phone", json!("055-234-5678")), "phone"),
+            (with(good.clone(), "clia_number", json!("05-0987654")), "clia_number"),
+            (with(good.clone(), "clia_number", json!("05D098765")), "clia_number"),
             (with(good.clone(), "website", json!("https://example.org")), "website"),
         ];
         expect_each_refused(&app, Method::PUT, "/practice", &cases).await;
@@ -48,6 +50,7 @@ api_test! {
         let created = expect_status(created, StatusCode::CREATED).await;
         assert_eq!(created["version"], 1);
         assert_eq!((&created["tax_id"], &created["phone"]), (&json!("123456789"), &json!("5552345678")));
+        assert_eq!(created["clia_number"], json!(null));
         assert_eq!(created["address"], json!({"line1": "100 Sample Way", "line2": "Suite 5",
             "city": "Springfield", "state": "MA", "zip": "011011234"}));
 
@@ -58,11 +61,13 @@ api_test! {
 
 api_test! {
     async fn a_name_alone_is_enough_and_omitted_parts_are_cleared(app) {
-        expect_status(app.put("/practice", &app.admin_token, &practice_body(), None).await, StatusCode::CREATED).await;
+        let with_clia = with(practice_body(), "clia_number", json!(" 05d0987654 "));
+        let first = expect_status(app.put("/practice", &app.admin_token, &with_clia, None).await, StatusCode::CREATED).await;
+        assert_eq!(first["clia_number"], "05D0987654");
         let bare = json!({"name": "Solo Sample Practice", "npi": " "});
         let saved = expect_status(app.put("/practice", &app.admin_token, &bare, Some(1)).await, StatusCode::OK).await;
         assert_eq!(saved["name"], "Solo Sample Practice");
-        for field in ["tax_id", "npi", "address", "phone"] {
+        for field in ["tax_id", "npi", "address", "phone", "clia_number"] {
             assert_eq!(saved[field], json!(null), "{field} is cleared: {saved}");
         }
     }

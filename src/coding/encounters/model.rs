@@ -225,7 +225,7 @@ fn check_line(v: &mut Validator, path: &str, line: &LineInput) -> Option<ValidLi
     })
 }
 
-fn check_diagnoses(v: &mut Validator, input: &[DiagnosisInput]) -> Option<Vec<DiagnosisCode>> {
+pub fn check_diagnoses(v: &mut Validator, input: &[DiagnosisInput]) -> Option<Vec<DiagnosisCode>> {
     if input.len() > MAX_STORED_DIAGNOSES {
         v.reject("diagnoses", "at most 24 diagnoses (a claim carries 12)");
         return None;
@@ -243,7 +243,7 @@ fn check_diagnoses(v: &mut Validator, input: &[DiagnosisInput]) -> Option<Vec<Di
     parsed.into_iter().collect()
 }
 
-fn check_lines(v: &mut Validator, input: &[LineInput]) -> Option<Vec<ValidLine>> {
+pub fn check_lines(v: &mut Validator, input: &[LineInput]) -> Option<Vec<ValidLine>> {
     if input.len() > MAX_LINES {
         v.reject("lines", "at most 50 lines");
         return None;

@@ -273,6 +273,12 @@ pub fn set_status(
     Ok(changed > 0)
 }
 
+/// Marks the encounter billed if it is still the version read (a claim was built from exactly that
+/// version, in the caller's transaction); false when it changed meanwhile.
+pub fn bill(conn: &mut DbConnection, encounter: &Encounter) -> QueryResult<bool> {
+    set_status(conn, &encounter.id, encounter.version, Status::Billed)
+}
+
 /// Adds diagnoses and lines after the ones the encounter has (`encounter` as read before its
 /// `set_status`).
 pub fn append_children(

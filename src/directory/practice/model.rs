@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::directory::address::{Address, AddressJson};
-use crate::directory::values::{Npi, Phone, TaxId, bounded_text};
+use crate::directory::values::{CliaNumber, Npi, Phone, TaxId, bounded_text};
 use crate::error::{AppError, Validator};
 
 /// The practice settings as saved through the API.
@@ -19,6 +19,8 @@ pub struct PracticeInput {
     pub address: Option<AddressJson>,
     /// North American number; stored as 10 digits.
     pub phone: Option<String>,
+    /// The CLIA certificate number lab claims carry (REF*X4): 2 digits, `D`, 7 digits, e.g. `05D0987654`.
+    pub clia_number: Option<String>,
     /// The version read (or send If-Match); not needed the first time the settings are saved.
     pub version: Option<i32>,
 }
@@ -31,6 +33,7 @@ pub struct ValidPractice {
     pub npi: Option<Npi>,
     pub address: Option<Address>,
     pub phone: Option<Phone>,
+    pub clia_number: Option<CliaNumber>,
 }
 
 impl TryFrom<&PracticeInput> for ValidPractice {
@@ -46,6 +49,11 @@ impl TryFrom<&PracticeInput> for ValidPractice {
             None => Some(None),
         };
         let phone = v.optional("phone", input.phone.as_deref(), Phone::parse);
+        let clia_number = v.optional(
+            "clia_number",
+            input.clia_number.as_deref(),
+            CliaNumber::parse,
+        );
         v.finish(|| {
             Some(ValidPractice {
                 name: name?,
@@ -53,6 +61,7 @@ impl TryFrom<&PracticeInput> for ValidPractice {
                 npi: npi?,
                 address: address?,
                 phone: phone?,
+                clia_number: clia_number?,
             })
         })
     }
@@ -66,6 +75,7 @@ pub struct Practice {
     pub npi: Option<String>,
     pub address: Option<AddressJson>,
     pub phone: Option<String>,
+    pub clia_number: Option<String>,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
@@ -88,6 +98,7 @@ mod tests {
                 zip: "01101".into(),
             }),
             phone: Some("555.234.5678".into()),
+            clia_number: Some("05d0987654".into()),
             version: None,
         }
     }
@@ -97,6 +108,7 @@ mod tests {
         let valid = ValidPractice::try_from(&input()).unwrap();
         assert_eq!(valid.tax_id.unwrap().as_str(), "123456789");
         assert_eq!(valid.phone.unwrap().as_str(), "5552345678");
+        assert_eq!(valid.clia_number.unwrap().as_str(), "05D0987654");
         assert_eq!(valid.address.unwrap().line2.as_deref(), Some("Suite 5"));
     }
 
@@ -108,6 +120,7 @@ mod tests {
             npi: Some(" ".into()),
             address: None,
             phone: None,
+            clia_number: None,
             version: None,
         };
         let valid = ValidPractice::try_from(&bare).unwrap();
@@ -131,6 +144,7 @@ mod tests {
                 i.address.as_mut().unwrap().zip = "01101-".into()
             }),
             ("phone", |i| i.phone = Some("+44 20 7946 0958".into())),
+            ("clia_number", |i| i.clia_number = Some("05-0987654".into())),
         ];
         for (field, spoil) in cases {
             let mut bad = input();

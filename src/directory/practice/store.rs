@@ -27,6 +27,7 @@ struct PracticeRow {
     phone: Option<String>,
     version: i32,
     updated_at: NaiveDateTime,
+    clia_number: Option<String>,
 }
 
 /// The columns a save writes.
@@ -42,6 +43,7 @@ struct PracticeChanges<'a> {
     state: Option<&'a str>,
     zip: Option<&'a str>,
     phone: Option<&'a str>,
+    clia_number: Option<&'a str>,
     updated_at: NaiveDateTime,
 }
 
@@ -58,6 +60,7 @@ impl<'a> PracticeChanges<'a> {
             state: address.map(|a| a.state.as_str()),
             zip: address.map(|a| a.zip.as_str()),
             phone: p.phone.as_ref().map(|p| p.as_str()),
+            clia_number: p.clia_number.as_ref().map(|c| c.as_str()),
             updated_at: from_utc(now()),
         }
     }
@@ -77,6 +80,7 @@ impl<'a> PracticeChanges<'a> {
             phone: owned(self.phone),
             version: 1,
             updated_at: self.updated_at,
+            clia_number: owned(self.clia_number),
         }
     }
 }
@@ -95,6 +99,7 @@ impl From<PracticeRow> for Practice {
                 row.zip,
             ),
             phone: row.phone,
+            clia_number: row.clia_number,
             version: row.version,
             updated_at: to_utc(row.updated_at),
         }

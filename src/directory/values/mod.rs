@@ -71,11 +71,13 @@ string_newtypes! {
     TaxId;
     /// One part of a person's name (first, middle, last...), case kept as given.
     PersonName;
+    /// CLIA certificate number (REF*X4 on lab claims): two digits, `D`, seven digits.
+    CliaNumber;
 }
 
 string_value! {
     Npi, ZipCode, StateCode, Phone, Email, PlaceOfService, ClaimFilingIndicator, TaxonomyCode,
-    TaxId, PersonName, Sex,
+    TaxId, PersonName, Sex, CliaNumber,
 }
 
 /// The trimmed input, or "must not be empty".
@@ -349,6 +351,19 @@ impl TaxId {
         let unissued = UNISSUED_EIN_PREFIXES.contains(&&digits[..2]);
         ensure(!unissued, "is not a valid EIN prefix")?;
         Ok(Self(digits))
+    }
+}
+
+impl CliaNumber {
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let s = required(input)?.to_ascii_uppercase();
+        let b = s.as_bytes();
+        let shaped = b.len() == 10
+            && all_digits(&s[..2])
+            && b[2] == b'D'
+            && s.get(3..).is_some_and(all_digits);
+        ensure(shaped, "must be 10 characters: 2 digits, D, 7 digits")?;
+        Ok(Self(s))
     }
 }
 

@@ -229,3 +229,23 @@ fn bounded_text_trims_and_enforces_length_and_characters() {
     );
     check(|s| bounded_text(s, 10), good, bad);
 }
+
+#[test]
+fn clia_numbers_are_two_digits_d_and_seven_digits() {
+    assert_eq!(
+        CliaNumber::parse(" 05d0987654 ").unwrap().as_str(),
+        "05D0987654"
+    );
+    for bad in [
+        "",
+        "05D098765",
+        "05D09876543",
+        "5D09876543X",
+        "05X0987654",
+        "0AD0987654",
+        "05D098765A",
+        "05D09876É4",
+    ] {
+        assert!(CliaNumber::parse(bad).is_err(), "{bad:?}");
+    }
+}
