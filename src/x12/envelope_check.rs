@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::error::ReadError;
-use super::reader::{Position, Reader, SegmentRef};
+use super::reader::{Position, Reader};
+use super::view::SegmentRef;
 
 /// One structural problem, at the segment where it was noticed (for a trailer missing at the end of the
 /// input, at its header).

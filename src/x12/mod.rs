@@ -14,6 +14,7 @@ mod headers;
 mod reader;
 mod segment;
 mod separators;
+mod view;
 mod writer;
 
 #[cfg(test)]
@@ -26,7 +27,8 @@ pub use headers::{
     GroupControlNumber, GroupHeader, InterchangeControlNumber, InterchangeHeader,
     TransactionControlNumber, TransactionHeader, Usage,
 };
-pub use reader::{ElementRef, ISA_LENGTH, Position, Reader, SegmentRef};
+pub use reader::{ISA_LENGTH, Position, Reader};
 pub use segment::{Element, Segment};
 pub use separators::{SeparatorRole, Separators};
+pub use view::{ElementRef, SegmentRef};
 pub use writer::{LineBreak, SegmentWriter, WriterOptions};
