@@ -3,3 +3,4 @@
 
 pub mod partner;
 pub mod snapshot;
+pub mod x837p;

@@ -1,0 +1,1 @@
+//! Unit tests of the writer and the self-check on the invented samples.
