@@ -22,12 +22,16 @@ fn out_dir() -> PathBuf {
 
 /// Writes a batch, self-checks it, and saves it as `name.x12`.
 fn written(name: &str, claims: &[ClaimSnapshot]) -> PathBuf {
+    written_with(name, claims, BatchOptions::new(format!("B{}", name.len())))
+}
+
+fn written_with(name: &str, claims: &[ClaimSnapshot], options: BatchOptions) -> PathBuf {
     let batch = write_batch(
         &partner_settings(),
         control_numbers(),
         created(),
         claims,
-        &BatchOptions::new(format!("B{}", name.len())),
+        &options,
     )
     .unwrap_or_else(|e| panic!("{name}: {e}"));
     let findings = self_check(batch.text.as_bytes(), &SampleCatalog::for_samples());
@@ -52,6 +56,10 @@ fn every_scenario_alone_and_all_together_pass_the_self_check_and_the_referee() {
         .chain((0..30).map(typical_claim))
         .collect();
     files.push(written("combined_batch", &everything));
+    // The same claims with at most three per transaction set: the split as the referee sees it.
+    let mut split = BatchOptions::new("SPLIT3");
+    split.max_claims_per_transaction = 3;
+    files.push(written_with("combined_batch_split", &everything, split));
     let Some(oracles) = Oracles::find() else {
         return;
     };

@@ -383,30 +383,31 @@ fn claims_breaking_the_guide_are_refused_before_writing_naming_claim_and_loop() 
 #[test]
 fn an_empty_batch_and_bad_settings_are_refused() {
     assert_eq!(write(&[]), Err(X837Error::NoClaims));
-    let mut settings = partner_settings();
-    settings.usage_indicator = "X".into();
-    let error = write_batch(
-        &settings,
-        control_numbers(),
-        created(),
-        &[base_claim("S1")],
-        &BatchOptions::new("B"),
+    let with_settings = |change: fn(&mut crate::claims::partner::PartnerSettings)| {
+        let mut settings = partner_settings();
+        change(&mut settings);
+        let claims = [base_claim("S1")];
+        write_batch(
+            &settings,
+            control_numbers(),
+            created(),
+            &claims,
+            &BatchOptions::new("B"),
+        )
+    };
+    let error = with_settings(|s| s.usage_indicator = "X".into());
+    assert!(
+        matches!(error, Err(X837Error::Settings { place: "ISA15", .. })),
+        "{error:?}"
     );
-    assert!(matches!(
-        error,
-        Err(X837Error::Settings { place: "ISA15", .. })
-    ));
-    let mut settings = partner_settings();
-    settings.submitter_name = "ACME~LAB".into();
-    let error = write_batch(
-        &settings,
-        control_numbers(),
-        created(),
-        &[base_claim("S1")],
-        &BatchOptions::new("B"),
-    );
+    let error = with_settings(|s| s.submitter_name = "ACME~LAB".into());
     assert!(
         matches!(error, Err(X837Error::Settings { place: "1000A", .. })),
+        "{error:?}"
+    );
+    let error = with_settings(|s| s.receiver_id = "X".repeat(16));
+    assert!(
+        matches!(error, Err(X837Error::Settings { place: "ISA", .. })),
         "{error:?}"
     );
 }
