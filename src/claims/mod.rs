@@ -13,6 +13,7 @@ pub mod snapshot;
 pub mod sources;
 pub mod store;
 pub mod workflow;
+pub mod x837p;
 
 use actix_web::web;
 use utoipa::OpenApi;
