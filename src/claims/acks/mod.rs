@@ -6,12 +6,14 @@
 //!   well-formed; a 277CA ([`ClaimAcknowledgement`]) says whether each claim (CLM01) went into the payer's
 //!   adjudication system, and if not, why ([`codes`] describes the codes).
 //! - [`fingerprint`] identifies a file by its bytes, so importing the same file twice changes nothing.
+//! - [`generate`] writes 999 and 277CA files for tests of everything that consumes them.
 
 pub mod ack277;
 pub mod ack999;
 pub mod codes;
 mod error;
 mod fields;
+pub mod generate;
 mod input;
 
 #[cfg(test)]
