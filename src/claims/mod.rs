@@ -1,6 +1,7 @@
 //! Claims out: clearinghouses (trading partners), claim versions built from ready encounters and frozen
 //! as snapshots, their lifecycle and corrections; later written as ANSI X12 837P 005010X222A1 batches.
 
+pub mod acks;
 pub mod build;
 pub mod correction;
 pub mod events;

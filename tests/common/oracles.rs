@@ -65,11 +65,28 @@ impl Oracles {
     /// Runs `barcode_decode.py --expect TEXT IMAGE...`: every image must hold a barcode whose text is
     /// exactly `expect`. Returns the referee's output on failure.
     pub fn decode_expect(&self, expect: &str, images: &[PathBuf]) -> Result<String, String> {
-        let output = Command::new(&self.python)
-            .arg(self.dir.join("barcode_decode.py"))
-            .arg("--expect")
-            .arg(expect)
-            .args(images)
+        self.verdict(
+            Command::new(&self.python)
+                .arg(self.dir.join("barcode_decode.py"))
+                .arg("--expect")
+                .arg(expect)
+                .args(images),
+        )
+    }
+
+    /// Runs `x12_check.py FILE...`: every file must pass pyx12 against the implementation guide (and
+    /// x12sdk for 837P/835). Returns the referee's output, on failure as the error.
+    pub fn x12_check(&self, files: &[PathBuf]) -> Result<String, String> {
+        let script = self.dir.join("x12_check.py");
+        if !script.is_file() {
+            return Err(format!("no x12_check.py in {}", self.dir.display()));
+        }
+        self.verdict(Command::new(&self.python).arg(script).args(files))
+    }
+
+    /// Runs a referee: its output, as the error when it fails.
+    fn verdict(&self, command: &mut Command) -> Result<String, String> {
+        let output = command
             .output()
             .map_err(|e| format!("cannot run {}: {e}", self.python.display()))?;
         let text = format!(
