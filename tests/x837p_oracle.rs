@@ -63,10 +63,7 @@ fn every_scenario_alone_and_all_together_pass_the_self_check_and_the_referee() {
     let Some(oracles) = Oracles::find() else {
         return;
     };
-    let Some(verdict) = oracles.x12_check(&files) else {
-        return;
-    };
-    match verdict {
+    match oracles.x12_check(&files) {
         Ok(report) => assert_eq!(report.matches(": OK").count(), files.len(), "{report}"),
         Err(report) => panic!("the referee refused:\n{report}"),
     }

@@ -102,32 +102,6 @@ impl Oracles {
     }
 }
 
-impl Oracles {
-    /// Runs `x12_check.py FILE...` (pyx12 against the implementation guide maps, then x12sdk's typed
-    /// models): every file must pass both. Returns the referee's report, on failure as the error. `None`
-    /// (skip, or a failure when referees are required) when the script is missing.
-    pub fn x12_check(&self, files: &[PathBuf]) -> Option<Result<String, String>> {
-        let script = self.dir.join("x12_check.py");
-        if !script.is_file() {
-            return missing(format!("no x12_check.py in {}", self.dir.display()));
-        }
-        let output = match Command::new(&self.python).arg(script).args(files).output() {
-            Ok(output) => output,
-            Err(e) => return Some(Err(format!("cannot run {}: {e}", self.python.display()))),
-        };
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        Some(if output.status.success() {
-            Ok(text)
-        } else {
-            Err(text)
-        })
-    }
-}
-
 /// A program on PATH (`rsvg-convert`, `pdftoppm`), or skip/fail like a missing referee.
 pub fn tool(name: &str, package: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
