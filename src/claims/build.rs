@@ -245,7 +245,9 @@ fn service_line(
         diagnosis_pointers: pointers,
         date_of_service: encounter.date_of_service,
         drug: None,
-        note: line.note.clone(),
+        // An encounter line's note is the practice's own (a lab accession, a pricing reminder), not a
+        // message for the payer: it stays off the claim.
+        note: None,
     }
 }
 

@@ -271,6 +271,14 @@ fn each_line_carries_its_encounter_line_id() {
 }
 
 #[test]
+fn an_encounter_line_note_stays_off_the_claim() {
+    let mut r = Records::new();
+    r.encounter.lines[0].note = Some("Lab specimen S26-000017K".into());
+    let s = r.build().unwrap();
+    assert_eq!(s.claim.lines[0].note, None);
+}
+
+#[test]
 fn an_organization_bills_under_its_name() {
     let mut r = Records::new();
     r.billing = provider("1234567893", EntityType::Organization);
