@@ -73,6 +73,8 @@ typed_id!(
     LabelJobId,
     TradingPartnerId,
     ClaimId,
+    ClaimBatchId,
+    InboundFileId,
 );
 
 #[cfg(test)]

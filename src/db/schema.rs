@@ -473,6 +473,10 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        element_separator -> Text,
+        component_separator -> Text,
+        repetition_separator -> Text,
+        segment_terminator -> Text,
     }
 }
 
@@ -530,6 +534,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    claim_batches (id) {
+        id -> Text,
+        partner_id -> Text,
+        status -> Text,
+        interchange_control_number -> BigInt,
+        group_control_number -> BigInt,
+        reference -> Text,
+        claim_count -> Integer,
+        transaction_count -> Integer,
+        total_charge_cents -> BigInt,
+        file -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        sent_by -> Nullable<Text>,
+        sent_at -> Nullable<Timestamp>,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    claim_batch_claims (batch_id, claim_id) {
+        batch_id -> Text,
+        claim_id -> Text,
+        claim_version -> Integer,
+        clm01 -> Text,
+        transaction_control_number -> BigInt,
+        position_in_transaction -> Integer,
+        first_segment -> Integer,
+        last_segment -> Integer,
+    }
+}
+
+diesel::table! {
+    x12_inbound_files (id) {
+        id -> Text,
+        sha256 -> Text,
+        kind -> Text,
+        interchange_control_number -> Text,
+        sender_id -> Text,
+        content -> Text,
+        outcome -> Text,
+        received_by -> Text,
+        received_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -547,6 +600,9 @@ diesel::joinable!(lab_charges -> specimens (specimen_id));
 diesel::joinable!(trading_partner_payers -> trading_partners (partner_id));
 diesel::joinable!(claim_versions -> claims (claim_id));
 diesel::joinable!(claim_events -> claims (claim_id));
+diesel::joinable!(claim_batches -> trading_partners (partner_id));
+diesel::joinable!(claim_batch_claims -> claim_batches (batch_id));
+diesel::joinable!(claim_batch_claims -> claims (claim_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -584,4 +640,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     claims,
     claim_versions,
     claim_events,
+    claim_batches,
+    claim_batch_claims,
+    x12_inbound_files,
 );
