@@ -2,6 +2,7 @@
 //! as snapshots, their lifecycle and corrections; later written as ANSI X12 837P 005010X222A1 batches.
 
 pub mod acks;
+pub mod batches;
 pub mod build;
 pub mod correction;
 pub mod events;
@@ -35,10 +36,16 @@ pub use workflow::{mark_batched, ready_for_partner, transition};
     routes::list_events,
     routes::change_status,
     routes::correct_claim,
+    batches::routes::list_batches,
+    batches::routes::create_batch,
+    batches::routes::get_batch,
+    batches::routes::get_file,
+    batches::routes::mark_sent,
 ))]
 pub struct ClaimsApi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     partners::routes::configure(cfg);
     routes::configure(cfg);
+    batches::routes::configure(cfg);
 }
