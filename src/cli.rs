@@ -378,7 +378,11 @@ pub fn claims_export(
         for field in problem.errors {
             text.push_str(&format!("\n  {}: {}", field.field, field.message));
         }
-        if let Some(findings) = problem.extensions.get("findings").and_then(|f| f.as_array()) {
+        if let Some(findings) = problem
+            .extensions
+            .get("findings")
+            .and_then(|f| f.as_array())
+        {
             for f in findings {
                 text.push_str(&format!("\n  {f}"));
             }
@@ -404,7 +408,11 @@ pub fn claims_export(
             })
             .map_err(refusal)?
         }
-        _ => return Err("name either --partner (to build a batch) or --batch (to export one)".into()),
+        _ => {
+            return Err(
+                "name either --partner (to build a batch) or --batch (to export one)".into(),
+            );
+        }
     };
     let file = write_transaction(&mut conn, |conn| {
         let file = batches::store::file(conn, &built.id)?.unwrap_or_default();
