@@ -284,3 +284,36 @@ api_test! {
         expect_status(app.post(&format!("{path}/sent"), &biller, &json!({})).await, StatusCode::OK).await;
     }
 }
+
+api_test! {
+    async fn the_self_check_blocks_a_claim_whose_code_is_no_longer_valid_on_its_date_of_service(app) {
+        use backoffice::audit::AuditActor;
+        use backoffice::coding::codesets::System;
+        use backoffice::coding::codesets::import::{ImportRequest, import};
+        import_code_sets(&app);
+        billing_practice(&app).await;
+        let d = desk(&app).await;
+        let claims = ready_claims(&app, &d, 1).await;
+        let partner = partner(&app, &partner_body(&[&d.payer])).await;
+        // A later release, in effect on the date of service, in which E11.9 is only a header.
+        let tsv = String::from_utf8(include_bytes!("data/icd10cm-scrub-sample.tsv").to_vec()).unwrap();
+        let tsv = tsv.replace("E119\tType 2 diabetes mellitus without complications\tyes", "E119\tType 2 diabetes mellitus without complications\tno");
+        let request = ImportRequest {
+            system: System::Icd10cm,
+            label: "a later release".into(),
+            effective_from: "2026-04-01".parse().unwrap(),
+            effective_to: None,
+            files: vec![file("icd10cm-later.tsv", tsv.as_bytes()), file("icd10cm-later.xml", include_bytes!("data/icd10cm-scrub-sample.xml"))],
+        };
+        import(&mut app.db(), &AuditActor::system("tests"), &request, &()).expect("import");
+
+        let problem = expect_problem(request_batch(&app, &partner, None).await, StatusCode::CONFLICT).await;
+        assert_eq!(problem["code"], "batch_blocked");
+        let finding = &problem["findings"][0];
+        assert_eq!((&finding["claim"], &finding["loop"]), (&claims[0]["claim_number"], &json!("2300")), "{problem}");
+        assert!(finding["segment"].as_str().unwrap().starts_with("HI"), "{problem}");
+        assert!(finding["problem"].as_str().unwrap().contains("E119"), "{problem}");
+        assert_eq!(claim_status(&app, &claims[0]).await, "ready", "nothing recorded");
+        assert_eq!(expect_status(app.get("/claim-batches", &app.admin_token).await, StatusCode::OK).await["total"], 0);
+    }
+}

@@ -16,7 +16,7 @@ use crate::helpers::{TestApp, expect_status};
 /// The date of service the coding tests use: inside the policy (2026) and the imported code versions.
 pub const DOS: &str = "2026-06-01";
 
-fn file(name: &str, bytes: &[u8]) -> SourceFile {
+pub fn file(name: &str, bytes: &[u8]) -> SourceFile {
     SourceFile {
         name: name.to_owned(),
         bytes: bytes.to_vec(),

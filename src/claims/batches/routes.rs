@@ -86,7 +86,8 @@ async fn create_batch(
     let valid = ValidBatchInput::try_from(&body.0)?;
     let catalog = state.catalog.clone();
     let batch = in_write_transaction(&state.pool, move |conn| {
-        let codes = catalog.refresh(conn, false)?;
+        // Forced: a code set imported a moment ago (CLI, another instance) must count; one query.
+        let codes = catalog.refresh(conn, true)?;
         build::create_batch(conn, &actor.audit(), &codes, &valid, now().naive_utc())
     })
     .await?;
