@@ -5,6 +5,7 @@ pub mod acks;
 pub mod build;
 pub mod correction;
 pub mod events;
+pub mod inbound;
 pub mod lifecycle;
 pub mod model;
 pub mod partner;
@@ -35,10 +36,14 @@ pub use workflow::{mark_batched, ready_for_partner, transition};
     routes::list_events,
     routes::change_status,
     routes::correct_claim,
+    inbound::routes::import_file,
+    inbound::routes::list_files,
+    inbound::routes::get_file,
 ))]
 pub struct ClaimsApi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     partners::routes::configure(cfg);
     routes::configure(cfg);
+    inbound::routes::configure(cfg);
 }
