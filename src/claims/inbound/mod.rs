@@ -21,3 +21,6 @@ mod shim;
 
 pub use import::{AckFile, import};
 pub use model::Outcome;
+
+#[cfg(test)]
+mod reasons_tests;
