@@ -44,7 +44,7 @@ fn input<T: DeserializeOwned>(value: Value) -> AppResult<T> {
 }
 
 fn address(line1: &str) -> Value {
-    json!({"line1": line1, "city": "Springfield", "state": "IL", "zip": "62704"})
+    json!({"line1": line1, "city": "Springfield", "state": "IL", "zip": "62704-1234"})
 }
 
 fn save_practice(conn: &mut DbConnection, actor: &AuditActor) -> AppResult<()> {

@@ -54,34 +54,57 @@ fn stamp(at: NaiveDateTime) -> String {
 /// the head row comes first: its row lock (PostgreSQL) or the write lock (SQLite) orders concurrent
 /// appenders, so each sees the hash its predecessor committed.
 pub fn record(conn: &mut DbConnection, actor: &AuditActor, audit: Audit<'_>) -> QueryResult<()> {
+    record_many(conn, actor, vec![audit])
+}
+
+/// Rows per INSERT: 13 columns each stays far below both backends' bound-parameter limits.
+const INSERT_CHUNK: usize = 500;
+
+/// Appends the events in order, chained as `record` would chain them one by one, with one head update
+/// and a few multi-row inserts (a batch of 10,000 claims records 10,000 events).
+pub fn record_many(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    audits: Vec<Audit<'_>>,
+) -> QueryResult<()> {
+    let count = audits.len() as i64;
+    if count == 0 {
+        return Ok(());
+    }
     diesel::update(audit_head::table.find(1))
-        .set(audit_head::seq.eq(audit_head::seq + 1))
+        .set(audit_head::seq.eq(audit_head::seq + count))
         .execute(conn)?;
-    let (seq, prev_hash): (i64, String) = audit_head::table
+    let (last_seq, mut prev_hash): (i64, String) = audit_head::table
         .find(1)
         .select((audit_head::seq, audit_head::hash))
         .first(conn)?;
-    let mut row = EventRow {
-        seq,
-        id: new_id().to_string(),
-        occurred_at: from_utc(now()),
-        actor_id: actor.user_id.clone(),
-        actor: actor.name.clone(),
-        action: audit.action.to_owned(),
-        resource_type: audit.resource_type.to_owned(),
-        resource_id: audit.resource_id,
-        patient_id: audit.patient_id,
-        request_id: actor.request_id.clone(),
-        detail: audit.detail,
-        prev_hash,
-        hash: String::new(),
-    };
-    row.hash = row.computed_hash();
-    diesel::insert_into(audit_events::table)
-        .values(&row)
-        .execute(conn)?;
+    let occurred_at = from_utc(now());
+    let mut rows = Vec::with_capacity(audits.len());
+    for (seq, audit) in (last_seq - count + 1..).zip(audits) {
+        let mut row = EventRow {
+            seq,
+            id: new_id().to_string(),
+            occurred_at,
+            actor_id: actor.user_id.clone(),
+            actor: actor.name.clone(),
+            action: audit.action.to_owned(),
+            resource_type: audit.resource_type.to_owned(),
+            resource_id: audit.resource_id,
+            patient_id: audit.patient_id,
+            request_id: actor.request_id.clone(),
+            detail: audit.detail,
+            prev_hash,
+            hash: String::new(),
+        };
+        row.hash = row.computed_hash();
+        prev_hash = row.hash.clone();
+        rows.push(row);
+    }
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        crate::insert_batch!(&mut *conn, audit_events::table, chunk)?;
+    }
     diesel::update(audit_head::table.find(1))
-        .set(audit_head::hash.eq(&row.hash))
+        .set(audit_head::hash.eq(&prev_hash))
         .execute(conn)?;
     Ok(())
 }

@@ -321,7 +321,7 @@ pub fn build(
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(ClaimSnapshot {
+    let snapshot = ClaimSnapshot {
         service_facility: service_facility(src.location, &billing.address),
         rendering_provider: rendering_provider(src),
         billing_provider: billing,
@@ -335,7 +335,29 @@ pub fn build(
         patient,
         claim,
         other_payers: Vec::new(),
-    })
+    };
+    writable(&snapshot)?;
+    Ok(snapshot)
+}
+
+/// Whether the 837P writer will take the snapshot (nine-digit ZIP codes, NPI check digits, counts): a
+/// claim it would refuse is refused now, naming the record to fix, rather than blocking a batch later.
+pub fn writable(snapshot: &ClaimSnapshot) -> Result<(), Vec<FieldError>> {
+    let Err((loop_id, problem)) = crate::claims::x837p::check_snapshot(snapshot) else {
+        return Ok(());
+    };
+    let record = match loop_id {
+        "2010AA" | "2010AB" => "practice",
+        "2310B" => "rendering_provider",
+        "2310C" => "location",
+        "2000B" | "2010BA" | "2010BB" => "policy",
+        "2010CA" => "patient",
+        _ => "encounter",
+    };
+    Err(vec![FieldError::new(
+        record,
+        format!("loop {loop_id}: {problem}"),
+    )])
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ fn addr(line1: &str) -> AddressJson {
         line2: None,
         city: "Springfield".into(),
         state: "MA".into(),
-        zip: "01101".into(),
+        zip: "011011234".into(),
     }
 }
 

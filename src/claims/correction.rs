@@ -266,11 +266,11 @@ pub fn apply(
             )),
         }
     }
-    if errors.is_empty() {
-        Ok(next)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    super::build::writable(&next)?;
+    Ok(next)
 }
 
 /// CLM01 of a version: the claim number for the first, `{claim_number}-{version}` after.

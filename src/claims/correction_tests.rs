@@ -15,7 +15,7 @@ fn address() -> Address {
         line2: None,
         city: "Springfield".into(),
         state: "MA".into(),
-        zip: "01101".into(),
+        zip: "011011234".into(),
     }
 }
 

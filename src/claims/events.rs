@@ -65,6 +65,47 @@ pub fn record(
     Ok(())
 }
 
+/// Rows per INSERT, far below the backends' bound-parameter limits.
+const INSERT_CHUNK: usize = 1000;
+
+/// Appends one event to each claim (a batch taking thousands of claims), each numbered after that
+/// claim's last. Same ordering rule as `record`: call after writing the claims' rows.
+pub fn record_many(
+    conn: &mut DbConnection,
+    claims: &[(ClaimId, i32)],
+    actor: &AuditActor,
+    event: &NewEvent,
+) -> QueryResult<()> {
+    let occurred_at = from_utc(now());
+    for chunk in claims.chunks(INSERT_CHUNK) {
+        let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+        let last: std::collections::HashMap<String, Option<i32>> = events::table
+            .filter(events::claim_id.eq_any(&ids))
+            .group_by(events::claim_id)
+            .select((events::claim_id, diesel::dsl::max(events::seq)))
+            .load::<(String, Option<i32>)>(conn)?
+            .into_iter()
+            .collect();
+        let rows: Vec<EventRow> = chunk
+            .iter()
+            .map(|(id, version)| EventRow {
+                claim_id: id.to_string(),
+                seq: last.get(id.as_str()).copied().flatten().unwrap_or(0) + 1,
+                kind: event.kind.to_owned(),
+                from_status: event.from.map(|s| s.as_str().to_owned()),
+                to_status: event.to.map(|s| s.as_str().to_owned()),
+                version: *version,
+                actor_id: actor.user_id.clone(),
+                actor: actor.name.clone(),
+                detail: event.detail.map(str::to_owned),
+                occurred_at,
+            })
+            .collect();
+        crate::insert_batch!(&mut *conn, events::table, &rows)?;
+    }
+    Ok(())
+}
+
 /// The claim's events in order.
 pub fn list(conn: &mut DbConnection, claim: &ClaimId) -> QueryResult<Vec<ClaimEvent>> {
     let rows: Vec<EventRow> = events::table

@@ -2,6 +2,7 @@
 //! as snapshots, their lifecycle and corrections; later written as ANSI X12 837P 005010X222A1 batches.
 
 pub mod acks;
+pub mod batches;
 pub mod build;
 pub mod correction;
 pub mod events;
@@ -36,14 +37,20 @@ pub use workflow::{mark_batched, ready_for_partner, transition};
     routes::list_events,
     routes::change_status,
     routes::correct_claim,
-    inbound::routes::import_file,
-    inbound::routes::list_files,
-    inbound::routes::get_file,
+    batches::routes::list_batches,
+    batches::routes::create_batch,
+    batches::routes::get_batch,
+    batches::routes::get_file,
+    batches::routes::mark_sent,
+    inbound::routes::import_acknowledgement,
+    inbound::routes::list_acknowledgements,
+    inbound::routes::get_acknowledgement,
 ))]
 pub struct ClaimsApi;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     partners::routes::configure(cfg);
     routes::configure(cfg);
+    batches::routes::configure(cfg);
     inbound::routes::configure(cfg);
 }

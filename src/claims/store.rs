@@ -396,9 +396,134 @@ pub struct ReadyClaim {
     pub id: ClaimId,
     pub patient_id: PatientId,
     pub claim_number: String,
+    pub payer_id: PayerId,
     pub version: i32,
     pub clm01: String,
     pub snapshot: ClaimSnapshot,
+}
+
+/// A claim moved along with many others: what its event and audit record need.
+#[derive(Debug, Clone)]
+pub struct MovedClaim {
+    pub id: ClaimId,
+    pub patient_id: PatientId,
+    pub version: i32,
+}
+
+impl ReadyClaim {
+    pub fn moved(&self) -> MovedClaim {
+        MovedClaim {
+            id: self.id.clone(),
+            patient_id: self.patient_id.clone(),
+            version: self.version,
+        }
+    }
+
+    fn of(claim: ClaimRow, version: VersionRow) -> QueryResult<Self> {
+        Ok(ReadyClaim {
+            id: ClaimId::from_stored(claim.id),
+            patient_id: PatientId::from_stored(claim.patient_id),
+            claim_number: claim.claim_number,
+            payer_id: PayerId::from_stored(claim.payer_id),
+            version: version.version,
+            snapshot: version.snapshot()?,
+            clm01: version.clm01,
+        })
+    }
+}
+
+/// Ids per `IN (...)` list, far below the backends' bound-parameter limits.
+const ID_CHUNK: usize = 1000;
+
+/// The claims among `ids` that exist, each with its status and current version (any status: the caller
+/// says why one cannot be batched).
+pub fn with_current_versions(
+    conn: &mut DbConnection,
+    ids: &[ClaimId],
+) -> QueryResult<Vec<(Status, ReadyClaim)>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        let chunk: Vec<&str> = chunk.iter().map(ClaimId::as_str).collect();
+        let rows: Vec<(ClaimRow, VersionRow)> = claims::table
+            .inner_join(
+                versions::table.on(versions::claim_id
+                    .eq(claims::id)
+                    .and(versions::version.eq(claims::current_version))),
+            )
+            .filter(claims::id.eq_any(chunk))
+            .select((ClaimRow::as_select(), VersionRow::as_select()))
+            .load(conn)?;
+        for (claim, version) in rows {
+            let status = Status::parse(&claim.status).map_err(bad_value)?;
+            found.push((status, ReadyClaim::of(claim, version)?));
+        }
+    }
+    Ok(found)
+}
+
+/// Moves those of the claims that are in `from` to `to` and returns them. For moves only one writer
+/// makes (the batch's own row, locked first, orders them), so nothing changes between the read and the
+/// update.
+pub fn move_all(
+    conn: &mut DbConnection,
+    ids: &[ClaimId],
+    from: Status,
+    to: Status,
+) -> QueryResult<Vec<MovedClaim>> {
+    let mut moved = Vec::with_capacity(ids.len());
+    let at = from_utc(now());
+    for chunk in ids.chunks(ID_CHUNK) {
+        let chunk: Vec<&str> = chunk.iter().map(ClaimId::as_str).collect();
+        let rows: Vec<(String, String, i32)> = claims::table
+            .filter(claims::id.eq_any(&chunk))
+            .filter(claims::status.eq(from.as_str()))
+            .select((claims::id, claims::patient_id, claims::current_version))
+            .load(conn)?;
+        let ids: Vec<&str> = rows.iter().map(|(id, _, _)| id.as_str()).collect();
+        diesel::update(claims::table)
+            .filter(claims::id.eq_any(&ids))
+            .filter(claims::status.eq(from.as_str()))
+            .set((
+                claims::status.eq(to.as_str()),
+                claims::version.eq(claims::version + 1),
+                claims::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        moved.extend(rows.into_iter().map(|(id, patient, version)| MovedClaim {
+            id: ClaimId::from_stored(id),
+            patient_id: PatientId::from_stored(patient),
+            version,
+        }));
+    }
+    Ok(moved)
+}
+
+/// Moves the claims from ready to batched and freezes their current versions, in a few statements
+/// (a batch may hold 10,000 claims). Returns how many moved: fewer than `ids.len()` means another
+/// writer changed one meanwhile, and the caller must roll back. Only a claim's current version can be
+/// unbatched while it is ready (earlier ones were sent), so freezing every unbatched version of these
+/// claims freezes exactly the current ones.
+pub fn take_for_batch(conn: &mut DbConnection, ids: &[ClaimId]) -> QueryResult<usize> {
+    let mut moved = 0;
+    let at = from_utc(now());
+    for chunk in ids.chunks(ID_CHUNK) {
+        let chunk: Vec<&str> = chunk.iter().map(ClaimId::as_str).collect();
+        moved += diesel::update(claims::table)
+            .filter(claims::id.eq_any(&chunk))
+            .filter(claims::status.eq(Status::Ready.as_str()))
+            .set((
+                claims::status.eq(Status::Batched.as_str()),
+                claims::version.eq(claims::version + 1),
+                claims::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        diesel::update(versions::table)
+            .filter(versions::claim_id.eq_any(&chunk))
+            .filter(versions::batched.eq(false))
+            .set(versions::batched.eq(true))
+            .execute(conn)?;
+    }
+    Ok(moved)
 }
 
 /// The ready claims for these payers, oldest first, with their current snapshots.
@@ -419,15 +544,6 @@ pub fn ready_for_payers(
         .select((ClaimRow::as_select(), VersionRow::as_select()))
         .load(conn)?;
     rows.into_iter()
-        .map(|(claim, version)| {
-            Ok(ReadyClaim {
-                id: ClaimId::from_stored(claim.id),
-                patient_id: PatientId::from_stored(claim.patient_id),
-                claim_number: claim.claim_number,
-                version: version.version,
-                snapshot: version.snapshot()?,
-                clm01: version.clm01,
-            })
-        })
+        .map(|(claim, version)| ReadyClaim::of(claim, version))
         .collect()
 }

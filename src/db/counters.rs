@@ -19,6 +19,21 @@ pub fn next_counter(conn: &mut DbConnection, name: &str) -> QueryResult<i64> {
         .first(conn)
 }
 
+/// Reserves `count` consecutive values of `name` and returns the first (the next `count - 1` follow it).
+/// Same locking as [`next_counter`]; `count` must be at least 1.
+pub fn reserve_counter(conn: &mut DbConnection, name: &str, count: i64) -> QueryResult<i64> {
+    debug_assert!(count >= 1);
+    ensure_counter(conn, name)?;
+    diesel::update(counters::table.find(name))
+        .set(counters::value.eq(counters::value + count))
+        .execute(conn)?;
+    let last: i64 = counters::table
+        .find(name)
+        .select(counters::value)
+        .first(conn)?;
+    Ok(last - count + 1)
+}
+
 /// Creates the counter at 0 unless it exists.
 fn ensure_counter(conn: &mut DbConnection, name: &str) -> QueryResult<usize> {
     let row = (counters::name.eq(name), counters::value.eq(0_i64));

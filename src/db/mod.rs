@@ -10,7 +10,7 @@ mod time;
 pub use connection::{
     Backend, DbConnection, DbPool, Manager, PooledConn, build_pool, write_transaction,
 };
-pub use counters::next_counter;
+pub use counters::{next_counter, reserve_counter};
 pub use time::{from_utc, now, to_utc};
 
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -85,6 +85,23 @@ where
     let result = f(conn);
     diesel::sql_query(format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})")).execute(conn)?;
     result
+}
+
+/// A multi-row INSERT on the concrete connection (the multi-backend connection cannot express batch
+/// inserts). Keep each call's rows × columns under both backends' bind-parameter limits (32,766).
+#[macro_export]
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $values:expr) => {{
+        use diesel::RunQueryDsl;
+        match $conn {
+            $crate::db::DbConnection::Pg(c) => {
+                diesel::insert_into($table).values($values).execute(c)
+            }
+            $crate::db::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($values).execute(c)
+            }
+        }
+    }};
 }
 
 /// `INSERT … ON CONFLICT DO NOTHING`: the multi-backend connection cannot express upserts, so this runs

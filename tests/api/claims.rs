@@ -296,15 +296,6 @@ api_test! {
     }
 }
 
-fn partner_body(payers: &[&str]) -> Value {
-    json!({"name": "Example Clearinghouse", "sender_qualifier": "ZZ", "sender_id": "SAMPLEPRACTICE",
-           "receiver_qualifier": "ZZ", "receiver_id": "EXAMPLECH", "acknowledgement_requested": true,
-           "usage_indicator": "T", "gs02_sender_code": "SAMPLEPRACTICE", "gs03_receiver_code": "EXAMPLECH",
-           "submitter_name": "Sample Family Medicine", "submitter_id": "SUB0001",
-           "submitter_contact_name": "Billing Office", "submitter_contact_phone": "(555) 234-5678",
-           "receiver_name": "Example Clearinghouse", "receiver_id_1000b": "EXAMPLECH", "payer_ids": payers})
-}
-
 api_test! {
     async fn trading_partners_route_each_payer_once_and_hand_their_ready_claims_to_batches(app) {
         import_code_sets(&app);

@@ -89,3 +89,53 @@ pub async fn listed(app: &TestApp, query: &str) -> Vec<Value> {
     .await;
     page["items"].as_array().unwrap().clone()
 }
+
+/// An invented clearinghouse routing `payers`.
+pub fn partner_body(payers: &[&str]) -> Value {
+    json!({"name": "Example Clearinghouse", "sender_qualifier": "ZZ", "sender_id": "SAMPLEPRACTICE",
+           "receiver_qualifier": "ZZ", "receiver_id": "EXAMPLECH", "acknowledgement_requested": true,
+           "usage_indicator": "T", "gs02_sender_code": "SAMPLEPRACTICE", "gs03_receiver_code": "EXAMPLECH",
+           "submitter_name": "Sample Family Medicine", "submitter_id": "SUB0001",
+           "submitter_contact_name": "Billing Office", "submitter_contact_phone": "(555) 234-5678",
+           "receiver_name": "Example Clearinghouse", "receiver_id_1000b": "EXAMPLECH", "payer_ids": payers})
+}
+
+/// Creates the partner as the administrator; returns its id.
+pub async fn partner(app: &TestApp, body: &Value) -> String {
+    let created = expect_status(
+        app.post("/trading-partners", &app.admin_token, body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    created["id"].as_str().unwrap().to_owned()
+}
+
+/// `POST /claim-batches` for the partner, of the named claims or (None) all ready ones.
+pub async fn request_batch(
+    app: &TestApp,
+    partner: &str,
+    claims: Option<&[&Value]>,
+) -> reqwest::Response {
+    let mut body = json!({"partner_id": partner});
+    if let Some(claims) = claims {
+        body["claim_ids"] = claims.iter().map(|c| c["id"].clone()).collect();
+    }
+    app.post("/claim-batches", &app.admin_token, &body).await
+}
+
+/// Builds a batch as the administrator; returns it.
+pub async fn batched(app: &TestApp, partner: &str, claims: Option<&[&Value]>) -> Value {
+    expect_status(
+        request_batch(app, partner, claims).await,
+        StatusCode::CREATED,
+    )
+    .await
+}
+
+/// The batch's file, as downloaded.
+pub async fn batch_file(app: &TestApp, batch: &Value) -> Vec<u8> {
+    let path = format!("/claim-batches/{}/file", batch["id"].as_str().unwrap());
+    let response = app.get(&path, &app.admin_token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.bytes().await.unwrap().to_vec()
+}

@@ -12,7 +12,7 @@ pub fn provider_body(npi: &str) -> Value {
 }
 
 pub fn address() -> Value {
-    json!({"line1": "100 Sample Way", "line2": "Suite 5", "city": "Springfield", "state": "MA", "zip": "01101"})
+    json!({"line1": "100 Sample Way", "line2": "Suite 5", "city": "Springfield", "state": "MA", "zip": "01101-1234"})
 }
 
 pub fn practice_body() -> Value {

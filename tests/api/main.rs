@@ -12,6 +12,7 @@ mod templates;
 
 mod audit;
 mod auth;
+mod batches;
 mod bench_to_bill;
 mod claims;
 mod cli;

@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::model::{ChangedClaim, MarkedSent, Outcome, UnchangedClaim, Unmatched};
 use super::sent::{self, SentClaim};
-use super::shim::mark_sent;
 use crate::audit::AuditActor;
+use crate::claims::batches::mark_sent;
 use crate::claims::lifecycle::{self, Status, Via};
 use crate::claims::{store, workflow};
 use crate::db::DbConnection;

@@ -17,7 +17,6 @@ pub mod model;
 pub mod reasons;
 pub mod routes;
 pub mod sent;
-mod shim;
 
 pub use import::{AckFile, import};
 pub use model::Outcome;

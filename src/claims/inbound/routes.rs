@@ -28,9 +28,9 @@ pub const MEDIA_TYPES: [&str; 3] = [
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(list_files)
-        .service(import_file)
-        .service(get_file);
+    cfg.service(list_acknowledgements)
+        .service(import_acknowledgement)
+        .service(get_acknowledgement);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -95,7 +95,7 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<Vec<
               (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 #[post("/x12/inbound")]
-async fn import_file(
+async fn import_acknowledgement(
     actor: Actor,
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -123,7 +123,7 @@ async fn import_file(
     responses((status = 200, body = Page<InboundFileSummary>), (status = 422, body = Problem)),
     security(("bearer" = [])))]
 #[get("/x12/inbound")]
-async fn list_files(
+async fn list_acknowledgements(
     _actor: Actor,
     state: web::Data<AppState>,
     query: ApiQuery<FileQuery>,
@@ -142,7 +142,7 @@ async fn list_files(
     responses((status = 200, body = InboundFile), (status = 404, body = Problem)),
     security(("bearer" = [])))]
 #[get("/x12/inbound/{file_id}")]
-async fn get_file(
+async fn get_acknowledgement(
     actor: Actor,
     state: web::Data<AppState>,
     path: web::Path<InboundFileId>,

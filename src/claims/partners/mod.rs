@@ -5,4 +5,4 @@ mod model;
 pub mod routes;
 pub mod store;
 
-pub use model::{PartnerInput, TradingPartner, ValidPartner};
+pub use model::{PartnerInput, SeparatorSettings, TradingPartner, ValidPartner};

@@ -10,6 +10,7 @@ use crate::claims::partner::PartnerSettings;
 use crate::db::ids::{PayerId, TradingPartnerId};
 use crate::directory::values::{Email, Phone, bounded_text};
 use crate::error::{AppError, Validator};
+use crate::x12::{Separators, WriterOptions};
 
 /// A trading partner as created or replaced through the API.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -58,6 +59,8 @@ pub struct PartnerInput {
     /// Our payer record ids (not electronic payer ids) whose claims go through this partner.
     #[serde(default)]
     pub payer_ids: Vec<String>,
+    /// The delimiters the clearinghouse wants; X12's usual `*` `:` `^` `~` when absent.
+    pub separators: Option<SeparatorSettings>,
     /// On replace: the version read (or send If-Match). Ignored on create.
     pub version: Option<i32>,
 }
@@ -67,10 +70,46 @@ pub struct PartnerInput {
 pub struct ValidPartner {
     pub name: String,
     pub settings: PartnerSettings,
+    pub separators: SeparatorSettings,
     pub payer_ids: Vec<PayerId>,
 }
 
 pub const MAX_PAYERS: usize = 500;
+
+/// The four X12 delimiters of the files sent to a partner: single ASCII characters, all different,
+/// none a letter, digit or space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeparatorSettings {
+    pub element: char,
+    pub component: char,
+    pub repetition: char,
+    pub segment: char,
+}
+
+impl Default for SeparatorSettings {
+    fn default() -> Self {
+        SeparatorSettings::from(Separators::default())
+    }
+}
+
+impl From<Separators> for SeparatorSettings {
+    fn from(s: Separators) -> Self {
+        SeparatorSettings {
+            element: char::from(s.element()),
+            component: char::from(s.component()),
+            repetition: char::from(s.repetition()),
+            segment: char::from(s.segment()),
+        }
+    }
+}
+
+impl SeparatorSettings {
+    pub fn separators(&self) -> Result<Separators, String> {
+        Separators::new(self.element, self.component, self.repetition, self.segment)
+            .map_err(|e| e.to_string())
+    }
+}
 
 /// Text of `min..=max` characters an X12 element can carry: printable ASCII, no separators.
 fn element(input: &str, min: usize, max: usize) -> Result<String, String> {
@@ -190,11 +229,22 @@ impl TryFrom<&PartnerInput> for ValidPartner {
         let receiver_name = v.check("receiver_name", element(&i.receiver_name, 1, 60));
         let receiver_id_1000b = v.check("receiver_id_1000b", element(&i.receiver_id_1000b, 2, 80));
         let payer_ids = check_payers(&mut v, &i.payer_ids);
+        let separators = v.check(
+            "separators",
+            i.separators
+                .unwrap_or_default()
+                .separators()
+                .map(SeparatorSettings::from),
+        );
+        if let Some(chosen) = separators {
+            refuse_chosen_separators(&mut v, i, chosen);
+        }
         v.finish(|| {
             let (isa01_qualifier, isa02_authorization) = authorization?;
             let (isa03_qualifier, isa04_security) = security?;
             Some(ValidPartner {
                 name: name?,
+                separators: separators?,
                 settings: PartnerSettings {
                     isa01_qualifier,
                     isa02_authorization,
@@ -222,6 +272,35 @@ impl TryFrom<&PartnerInput> for ValidPartner {
     }
 }
 
+/// Text fields must not hold the partner's own delimiters either (the usual four are refused already).
+fn refuse_chosen_separators(v: &mut Validator, i: &PartnerInput, chosen: SeparatorSettings) {
+    let delimiters = [
+        chosen.element,
+        chosen.component,
+        chosen.repetition,
+        chosen.segment,
+    ];
+    let fields: [(&str, &str); 9] = [
+        ("sender_id", &i.sender_id),
+        ("receiver_id", &i.receiver_id),
+        ("gs02_sender_code", &i.gs02_sender_code),
+        ("gs03_receiver_code", &i.gs03_receiver_code),
+        ("submitter_name", &i.submitter_name),
+        ("submitter_id", &i.submitter_id),
+        ("submitter_contact_name", &i.submitter_contact_name),
+        ("receiver_name", &i.receiver_name),
+        ("receiver_id_1000b", &i.receiver_id_1000b),
+    ];
+    for (field, text) in fields {
+        if let Some(c) = text.chars().find(|c| delimiters.contains(c)) {
+            v.reject(
+                field,
+                format!("must not contain {c:?}, a delimiter of this partner's files"),
+            );
+        }
+    }
+}
+
 /// A trading partner as the API shows it: its envelope settings flattened beside its id and payers.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TradingPartner {
@@ -232,9 +311,20 @@ pub struct TradingPartner {
     #[schema(value_type = Object)]
     pub settings: PartnerSettings,
     pub payer_ids: Vec<PayerId>,
+    pub separators: SeparatorSettings,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl TradingPartner {
+    /// How files for this partner are written: its delimiters, one long line.
+    pub fn writer_options(&self) -> WriterOptions {
+        WriterOptions {
+            separators: self.separators.separators().unwrap_or_default(),
+            ..WriterOptions::default()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -265,6 +355,7 @@ mod tests {
             receiver_name: "Example Clearinghouse".into(),
             receiver_id_1000b: "EXAMPLECH".into(),
             payer_ids: vec!["0190f3a0-0000-7000-8000-000000000001".into()],
+            separators: None,
             version: None,
         }
     }
@@ -331,6 +422,9 @@ mod tests {
             ("receiver_id_1000b", |i| i.receiver_id_1000b = "É1".into()),
             ("payer_ids[0]", |i| i.payer_ids = vec!["not-a-uuid".into()]),
             ("payer_ids[1]", |i| i.payer_ids.push(i.payer_ids[0].clone())),
+            ("separators", |i| i.separators = Some(SeparatorSettings { element: ':', ..Default::default() })),
+            ("separators", |i| i.separators = Some(SeparatorSettings { segment: 'A', ..Default::default() })),
+            ("submitter_name", |i| { i.separators = Some(SeparatorSettings { element: '|', ..Default::default() }); i.submitter_name = "Sample|Medicine".into() }),
         ];
         for (field, spoil) in cases {
             let mut bad = input();

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{TradingPartner, ValidPartner};
+use super::model::{SeparatorSettings, TradingPartner, ValidPartner};
 use crate::claims::partner::PartnerSettings;
 use crate::db::ids::{PayerId, TradingPartnerId};
 use crate::db::schema::{trading_partner_payers as routes, trading_partners as partners};
@@ -45,6 +45,10 @@ struct PartnerFields {
     submitter_contact_email: Option<String>,
     receiver_name: String,
     receiver_id_1000b: String,
+    element_separator: String,
+    component_separator: String,
+    repetition_separator: String,
+    segment_terminator: String,
 }
 
 impl PartnerFields {
@@ -71,6 +75,26 @@ impl PartnerFields {
             submitter_contact_email: s.submitter_contact_email,
             receiver_name: s.receiver_name,
             receiver_id_1000b: s.receiver_id_1000b,
+            element_separator: p.separators.element.to_string(),
+            component_separator: p.separators.component.to_string(),
+            repetition_separator: p.separators.repetition.to_string(),
+            segment_terminator: p.separators.segment.to_string(),
+        }
+    }
+
+    /// The stored delimiters; a hand-edited row that no longer reads falls back to X12's usual ones.
+    fn separators(&self) -> SeparatorSettings {
+        let first = |s: &str, fallback: char| s.chars().next().unwrap_or(fallback);
+        let d = SeparatorSettings::default();
+        let stored = SeparatorSettings {
+            element: first(&self.element_separator, d.element),
+            component: first(&self.component_separator, d.component),
+            repetition: first(&self.repetition_separator, d.repetition),
+            segment: first(&self.segment_terminator, d.segment),
+        };
+        match stored.separators() {
+            Ok(_) => stored,
+            Err(_) => d,
         }
     }
 
@@ -103,6 +127,7 @@ fn assemble(row: PartnerRow, payer_ids: Vec<PayerId>) -> TradingPartner {
     TradingPartner {
         id: TradingPartnerId::from_stored(row.id),
         name: row.fields.name.clone(),
+        separators: row.fields.separators(),
         settings: row.fields.settings(),
         payer_ids,
         version: row.version,

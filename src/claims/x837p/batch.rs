@@ -107,6 +107,15 @@ pub fn write_batch(
     })
 }
 
+/// How many transaction sets `write_batch` will write for these claims, so that the caller can reserve
+/// their control numbers before writing.
+pub fn transaction_count(claims: &[ClaimSnapshot], options: &BatchOptions) -> usize {
+    let per_transaction = options
+        .max_claims_per_transaction
+        .clamp(1, MAX_CLAIMS_PER_TRANSACTION);
+    plan(claims, per_transaction).len()
+}
+
 /// ST02 of the `offset`-th transaction set.
 fn transaction_control_number(
     first: u32,

@@ -28,9 +28,12 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use batch::{Batch, BatchOptions, ClaimPlacement, MAX_CLAIMS_PER_TRANSACTION, write_batch};
+pub use batch::{
+    Batch, BatchOptions, ClaimPlacement, MAX_CLAIMS_PER_TRANSACTION, transaction_count, write_batch,
+};
 pub use check::{Expectations, Finding, NoExpectations, Problem, self_check};
 pub use elements::amount;
 pub use error::{ClaimRef, X837Error};
 pub use sink::IMPLEMENTATION_GUIDE;
+pub use validate::check_claim as check_snapshot;
 pub use validate::{MAX_CLAIM_NUMBER, MAX_DIAGNOSES, MAX_LINES, MAX_MODIFIERS, MAX_POINTERS};

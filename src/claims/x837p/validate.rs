@@ -16,7 +16,7 @@ pub const MAX_POINTERS: usize = 4;
 pub const MAX_CLAIM_NUMBER: usize = 20;
 
 /// The first broken rule: the loop and what is wrong.
-pub(super) fn check_claim(snapshot: &ClaimSnapshot) -> Result<(), (&'static str, String)> {
+pub fn check_claim(snapshot: &ClaimSnapshot) -> Result<(), (&'static str, String)> {
     let claim = &snapshot.claim;
     let fail = |loop_id: &'static str, problem: String| Err((loop_id, problem));
     if claim.claim_number.is_empty() || claim.claim_number.len() > MAX_CLAIM_NUMBER {

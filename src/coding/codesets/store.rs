@@ -8,16 +8,6 @@ use super::model::{ModifierIndicator, MueLimit, NcciEdit, NewCode, System, Versi
 use crate::db::DbConnection;
 use crate::db::schema::{code_entries, code_set_versions, mue_limits, ncci_edits};
 
-/// A multi-row INSERT on the concrete connection (the multi-backend cannot express batch inserts).
-macro_rules! insert_batch {
-    ($conn:expr, $table:expr, $values:expr) => {
-        match $conn {
-            DbConnection::Pg(c) => diesel::insert_into($table).values($values).execute(c),
-            DbConnection::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
-        }
-    };
-}
-
 /// Rows per INSERT: 500 rows × 7 columns stays far below SQLite's 32,766 and PostgreSQL's 65,535 bind
 /// parameters.
 pub const BATCH_ROWS: usize = 500;
@@ -171,7 +161,7 @@ pub fn insert_codes(
             notes: r.notes.as_deref(),
         })
         .collect();
-    insert_batch!(conn, code_entries::table, values)
+    crate::insert_batch!(conn, code_entries::table, values)
 }
 
 #[derive(Insertable)]
@@ -203,7 +193,7 @@ pub fn insert_ncci(
             rationale: &r.rationale,
         })
         .collect();
-    insert_batch!(conn, ncci_edits::table, values)
+    crate::insert_batch!(conn, ncci_edits::table, values)
 }
 
 #[derive(Insertable)]
@@ -231,7 +221,7 @@ pub fn insert_mue(
             rationale: &r.rationale,
         })
         .collect();
-    insert_batch!(conn, mue_limits::table, values)
+    crate::insert_batch!(conn, mue_limits::table, values)
 }
 
 /// One stored code as the catalog loads it.
