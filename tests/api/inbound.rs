@@ -24,15 +24,6 @@ use crate::oracles::{Oracles, Scratch};
 const CLEARINGHOUSE: &str = "EXAMPLECH";
 const PRACTICE: &str = "SAMPLEPRACTICE";
 
-fn partner_body(payers: &[&str]) -> Value {
-    json!({"name": "Example Clearinghouse", "sender_qualifier": "ZZ", "sender_id": PRACTICE,
-           "receiver_qualifier": "ZZ", "receiver_id": CLEARINGHOUSE, "acknowledgement_requested": true,
-           "usage_indicator": "T", "gs02_sender_code": PRACTICE, "gs03_receiver_code": CLEARINGHOUSE,
-           "submitter_name": "Sample Family Medicine", "submitter_id": "SUB0001",
-           "submitter_contact_name": "Billing Office", "submitter_contact_phone": "(555) 234-5678",
-           "receiver_name": "Example Clearinghouse", "receiver_id_1000b": CLEARINGHOUSE, "payer_ids": payers})
-}
-
 /// A practice billing two payers through one clearinghouse: claims for the second payer go in a
 /// transaction set of their own.
 struct Office {
@@ -60,7 +51,7 @@ async fn office(app: &TestApp) -> Office {
         ..first.clone()
     };
     let body = partner_body(&[&first.payer, &other_payer]);
-    let partner = create_id(app, "/trading-partners", &body).await;
+    let partner = partner(app, &body).await;
     Office {
         first,
         second,
@@ -118,125 +109,28 @@ fn st02(number: i64) -> TransactionControlNumber {
     TransactionControlNumber::from_number(u32::try_from(number).unwrap()).unwrap()
 }
 
-/// Where the batch put each claim, as stored with it.
-fn placements(app: &TestApp, batch: &str) -> Vec<Placed> {
-    use backoffice::db::schema::claim_batch_claims as placed;
-    use diesel::prelude::*;
-    let rows: Vec<(String, String, i64, i32, i32)> = placed::table
-        .filter(placed::batch_id.eq(batch))
-        .order((
-            placed::transaction_control_number,
-            placed::position_in_transaction,
-        ))
-        .select((
-            placed::claim_id,
-            placed::clm01,
-            placed::transaction_control_number,
-            placed::first_segment,
-            placed::last_segment,
-        ))
-        .load(&mut app.db())
-        .unwrap();
-    rows.into_iter()
-        .map(
-            |(claim_id, clm01, st02, first_segment, last_segment)| Placed {
-                claim_id,
-                clm01,
-                st02,
-                first_segment,
-                last_segment,
-            },
-        )
-        .collect()
-}
-
-/// Batches the claims for the partner (the batch stays open: not marked sent).
+/// Batches the claims for the partner through `POST /claim-batches` (the batch stays open: not marked
+/// sent) and reads where each claim went from the answer.
 async fn batch(app: &TestApp, partner: &str, claims: &[&Value]) -> Sent {
-    let id = stage_batch(app, partner, claims);
-    let gs06: i64 = {
-        use backoffice::db::schema::claim_batches as batches;
-        use diesel::prelude::*;
-        batches::table
-            .find(&id)
-            .select(batches::group_control_number)
-            .first(&mut app.db())
-            .unwrap()
-    };
+    let created = batched(app, partner, Some(claims)).await;
+    let claims = created["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| Placed {
+            claim_id: c["claim_id"].as_str().unwrap().to_owned(),
+            clm01: c["clm01"].as_str().unwrap().to_owned(),
+            st02: c["transaction_control_number"].as_i64().unwrap(),
+            first_segment: c["first_segment"].as_i64().unwrap() as i32,
+            last_segment: c["last_segment"].as_i64().unwrap() as i32,
+        })
+        .collect();
+    assert_eq!(created["status"], "open");
     Sent {
-        claims: placements(app, &id),
-        id,
-        gs06: u32::try_from(gs06).unwrap(),
+        id: created["id"].as_str().unwrap().to_owned(),
+        gs06: u32::try_from(created["group_control_number"].as_i64().unwrap()).unwrap(),
+        claims,
     }
-}
-
-/// TEMPORARY, until `POST /claim-batches` lands: batches the claims through the library and records
-/// the batch and placements as the batch work will (one transaction set per payer).
-fn stage_batch(app: &TestApp, partner: &str, claims: &[&Value]) -> String {
-    use backoffice::audit::AuditActor;
-    use backoffice::db::schema::{claim_batch_claims as placed, claim_batches as batches};
-    use backoffice::db::{next_counter, write_transaction};
-    use diesel::prelude::*;
-    let ids: Vec<_> = claims.iter().map(|c| claim_id(c)).collect();
-    let mut conn = app.db();
-    write_transaction(
-        &mut conn,
-        |conn| -> Result<String, backoffice::error::AppError> {
-            let taken =
-                backoffice::claims::mark_batched(conn, &AuditActor::system("tests"), &ids, None)?;
-            assert_eq!(taken.len(), ids.len());
-            let id = uuid::Uuid::now_v7().to_string();
-            let isa13 = next_counter(conn, "x12_interchange")?;
-            let gs06 = next_counter(conn, "x12_group")?;
-            let now = chrono::Utc::now().naive_utc();
-            diesel::insert_into(batches::table)
-                .values((
-                    batches::id.eq(&id),
-                    batches::partner_id.eq(partner),
-                    batches::status.eq("open"),
-                    batches::interchange_control_number.eq(isa13),
-                    batches::group_control_number.eq(gs06),
-                    batches::reference.eq(format!("B{gs06}")),
-                    batches::claim_count.eq(claims.len() as i32),
-                    batches::transaction_count.eq(2),
-                    batches::total_charge_cents.eq(0i64),
-                    batches::file.eq("ISA"),
-                    batches::size_bytes.eq(3i64),
-                    batches::sha256.eq(""),
-                    batches::created_by.eq("tests"),
-                    batches::created_at.eq(now),
-                    batches::version.eq(1),
-                ))
-                .execute(conn)?;
-            let mut payers: Vec<&str> = claims
-                .iter()
-                .map(|c| c["payer_id"].as_str().unwrap())
-                .collect();
-            payers.dedup();
-            let mut positions = std::collections::HashMap::new();
-            for claim in claims {
-                let set = payers.iter().position(|p| *p == claim["payer_id"]).unwrap() as i64;
-                let st02 = gs06 * 10 + set + 1;
-                let position = positions.entry(st02).or_insert(0);
-                *position += 1;
-                let first = 10 + (*position - 1) * 30;
-                diesel::insert_into(placed::table)
-                    .values((
-                        placed::batch_id.eq(&id),
-                        placed::claim_id.eq(claim["id"].as_str().unwrap()),
-                        placed::claim_version.eq(claim["current_version"].as_i64().unwrap() as i32),
-                        placed::clm01
-                            .eq(claim["snapshot"]["claim"]["claim_number"].as_str().unwrap()),
-                        placed::transaction_control_number.eq(st02),
-                        placed::position_in_transaction.eq(*position),
-                        placed::first_segment.eq(first),
-                        placed::last_segment.eq(first + 25),
-                    ))
-                    .execute(conn)?;
-            }
-            Ok(id)
-        },
-    )
-    .unwrap()
 }
 
 fn header(isa13: u32) -> AckHeader {
