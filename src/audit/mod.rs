@@ -7,9 +7,7 @@ pub mod routes;
 mod store;
 
 pub use chain::{GENESIS_HASH, event_hash};
-pub use store::{
-    AuditEvent, AuditFilter, BrokenLink, list_events, record, record_many, verify_chain,
-};
+pub use store::{AuditEvent, AuditFilter, BrokenLink, list_events, record, record_many, verify_chain};
 
 /// Who acted, as the audit trail records it (auth builds it from the authenticated user).
 #[derive(Debug, Clone)]

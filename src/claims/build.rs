@@ -354,10 +354,7 @@ pub fn writable(snapshot: &ClaimSnapshot) -> Result<(), Vec<FieldError>> {
         "2010CA" => "patient",
         _ => "encounter",
     };
-    Err(vec![FieldError::new(
-        record,
-        format!("loop {loop_id}: {problem}"),
-    )])
+    Err(vec![FieldError::new(record, format!("loop {loop_id}: {problem}"))])
 }
 
 #[cfg(test)]

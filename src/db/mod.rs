@@ -94,9 +94,7 @@ macro_rules! insert_batch {
     ($conn:expr, $table:expr, $values:expr) => {{
         use diesel::RunQueryDsl;
         match $conn {
-            $crate::db::DbConnection::Pg(c) => {
-                diesel::insert_into($table).values($values).execute(c)
-            }
+            $crate::db::DbConnection::Pg(c) => diesel::insert_into($table).values($values).execute(c),
             $crate::db::DbConnection::Sqlite(c) => {
                 diesel::insert_into($table).values($values).execute(c)
             }

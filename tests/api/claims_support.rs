@@ -125,11 +125,7 @@ pub async fn request_batch(
 
 /// Builds a batch as the administrator; returns it.
 pub async fn batched(app: &TestApp, partner: &str, claims: Option<&[&Value]>) -> Value {
-    expect_status(
-        request_batch(app, partner, claims).await,
-        StatusCode::CREATED,
-    )
-    .await
+    expect_status(request_batch(app, partner, claims).await, StatusCode::CREATED).await
 }
 
 /// The batch's file, as downloaded.

@@ -84,15 +84,11 @@ fn claims_to_batch(
             None => errors.reject(&field, "no claim with this id"),
             Some((status, _)) if status != Status::Ready => errors.reject(
                 &field,
-                format!(
-                    "the claim is {}; only ready claims are batched",
-                    status.as_str()
-                ),
+                format!("the claim is {}; only ready claims are batched", status.as_str()),
             ),
-            Some((_, claim)) if !partner.payer_ids.contains(&claim.payer_id) => errors.reject(
-                &field,
-                "the claim's payer does not route through this partner",
-            ),
+            Some((_, claim)) if !partner.payer_ids.contains(&claim.payer_id) => {
+                errors.reject(&field, "the claim's payer does not route through this partner")
+            }
             Some((_, claim)) => claims.push(claim),
         }
     }
@@ -100,12 +96,7 @@ fn claims_to_batch(
 }
 
 /// One problem that blocks a batch, as the 409's `findings` list it.
-fn finding(
-    claim: Option<&str>,
-    loop_id: Option<&str>,
-    segment: &str,
-    problem: String,
-) -> serde_json::Value {
+fn finding(claim: Option<&str>, loop_id: Option<&str>, segment: &str, problem: String) -> serde_json::Value {
     serde_json::json!({"claim": claim, "loop": loop_id, "segment": segment, "problem": problem})
 }
 
@@ -127,20 +118,11 @@ fn write_error(error: X837Error) -> AppError {
     match error.claim() {
         Some(claim) => {
             let (loop_id, problem) = match &error {
-                X837Error::Data {
-                    loop_id, source, ..
-                } => (*loop_id, source.to_string()),
-                X837Error::Invalid {
-                    loop_id, problem, ..
-                } => (*loop_id, problem.clone()),
+                X837Error::Data { loop_id, source, .. } => (*loop_id, source.to_string()),
+                X837Error::Invalid { loop_id, problem, .. } => (*loop_id, problem.clone()),
                 _ => ("", error.to_string()),
             };
-            blocked(vec![finding(
-                Some(&claim.claim_number),
-                Some(loop_id),
-                "",
-                problem,
-            )])
+            blocked(vec![finding(Some(&claim.claim_number), Some(loop_id), "", problem)])
         }
         None => blocked(vec![finding(None, None, "", error.to_string())]),
     }
@@ -163,12 +145,7 @@ fn write_checked(
             .iter()
             .map(|f| {
                 let segment = format!("{} (segment {})", f.segment, f.position.segment);
-                finding(
-                    f.claim.as_deref(),
-                    f.loop_id,
-                    &segment,
-                    f.problem.to_string(),
-                )
+                finding(f.claim.as_deref(), f.loop_id, &segment, f.problem.to_string())
             })
             .collect();
         return Err(blocked(listed));
@@ -285,11 +262,7 @@ fn record_moves(
     let note = format!("{} -> {}", from.as_str(), to.as_str());
     let audits = claims
         .iter()
-        .map(|c| {
-            Audit::new("status", CLAIM, &c.id)
-                .patient(&c.patient_id)
-                .detail(note.clone())
-        })
+        .map(|c| Audit::new("status", CLAIM, &c.id).patient(&c.patient_id).detail(note.clone()))
         .collect();
     Ok(audit::record_many(conn, actor, audits)?)
 }

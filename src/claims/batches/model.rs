@@ -37,10 +37,7 @@ impl TryFrom<&BatchInput> for ValidBatchInput {
         let claim_ids = match &input.claim_ids {
             None => Some(None),
             Some(ids) if ids.is_empty() => {
-                v.reject(
-                    "claim_ids",
-                    "name at least one claim, or leave it out for all ready claims",
-                );
+                v.reject("claim_ids", "name at least one claim, or leave it out for all ready claims");
                 None
             }
             Some(ids) if ids.len() > MAX_NAMED_CLAIMS => {
@@ -162,12 +159,7 @@ mod tests {
 
     #[test]
     fn all_ready_claims_or_named_ones() {
-        assert!(
-            ValidBatchInput::try_from(&input(None))
-                .unwrap()
-                .claim_ids
-                .is_none()
-        );
+        assert!(ValidBatchInput::try_from(&input(None)).unwrap().claim_ids.is_none());
         let named = ValidBatchInput::try_from(&input(Some(vec![CLAIM]))).unwrap();
         assert_eq!(named.claim_ids.unwrap().len(), 1);
     }
@@ -176,10 +168,7 @@ mod tests {
     fn each_bad_field_is_named() {
         let mut bad_partner = input(None);
         bad_partner.partner_id = "nope".into();
-        assert_eq!(
-            invalid_fields(ValidBatchInput::try_from(&bad_partner)),
-            ["partner_id"]
-        );
+        assert_eq!(invalid_fields(ValidBatchInput::try_from(&bad_partner)), ["partner_id"]);
         let cases: &[(Option<Vec<&str>>, &str)] = &[
             (Some(vec![]), "claim_ids"),
             (Some(vec![CLAIM, "x"]), "claim_ids[1]"),

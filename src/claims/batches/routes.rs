@@ -48,22 +48,12 @@ async fn list_batches(
     let q = query.into_inner();
     let paging = Paging::from_query(q.page, q.per_page)?;
     let mut v = Validator::new();
-    let partner = v.optional(
-        "partner_id",
-        q.partner_id.as_deref(),
-        TradingPartnerId::parse,
-    );
+    let partner = v.optional("partner_id", q.partner_id.as_deref(), TradingPartnerId::parse);
     let status = v.optional("status", q.status.as_deref(), BatchStatus::parse);
     let (partner, status) = v.finish(|| Some((partner?, status?)))?;
     let (items, total) = in_write_transaction(&state.pool, move |conn| {
         let offset = paging.offset;
-        Ok(store::list(
-            conn,
-            partner.as_ref(),
-            status,
-            paging.per_page,
-            offset,
-        )?)
+        Ok(store::list(conn, partner.as_ref(), status, paging.per_page, offset)?)
     })
     .await?;
     Ok(paging.respond(items, total))

@@ -231,10 +231,7 @@ impl TryFrom<&PartnerInput> for ValidPartner {
         let payer_ids = check_payers(&mut v, &i.payer_ids);
         let separators = v.check(
             "separators",
-            i.separators
-                .unwrap_or_default()
-                .separators()
-                .map(SeparatorSettings::from),
+            i.separators.unwrap_or_default().separators().map(SeparatorSettings::from),
         );
         if let Some(chosen) = separators {
             refuse_chosen_separators(&mut v, i, chosen);
@@ -274,12 +271,7 @@ impl TryFrom<&PartnerInput> for ValidPartner {
 
 /// Text fields must not hold the partner's own delimiters either (the usual four are refused already).
 fn refuse_chosen_separators(v: &mut Validator, i: &PartnerInput, chosen: SeparatorSettings) {
-    let delimiters = [
-        chosen.element,
-        chosen.component,
-        chosen.repetition,
-        chosen.segment,
-    ];
+    let delimiters = [chosen.element, chosen.component, chosen.repetition, chosen.segment];
     let fields: [(&str, &str); 9] = [
         ("sender_id", &i.sender_id),
         ("receiver_id", &i.receiver_id),
@@ -293,10 +285,7 @@ fn refuse_chosen_separators(v: &mut Validator, i: &PartnerInput, chosen: Separat
     ];
     for (field, text) in fields {
         if let Some(c) = text.chars().find(|c| delimiters.contains(c)) {
-            v.reject(
-                field,
-                format!("must not contain {c:?}, a delimiter of this partner's files"),
-            );
+            v.reject(field, format!("must not contain {c:?}, a delimiter of this partner's files"));
         }
     }
 }
