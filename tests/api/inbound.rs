@@ -486,6 +486,10 @@ api_test! {
             assert_eq!(invalid_fields(&problem), ["file"], "{problem}");
             assert!(problem["errors"][0]["message"].as_str().unwrap().contains(says), "{body:?}: {problem}");
         }
+        let problem = expect_problem(post_file(&app, &app.admin_token, cut, "text/plain").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("(line 1, byte "), "the reader says where: {problem}");
+        let huge = format!("{file}{}", " ".repeat(10 * 1024 * 1024));
+        expect_problem(post_file(&app, &app.admin_token, &huge, "application/edi-x12").await, StatusCode::PAYLOAD_TOO_LARGE).await;
         let problem = expect_problem(post_file(&app, &app.admin_token, &file, "application/json").await, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
         assert!(problem["detail"].as_str().unwrap().contains("application/edi-x12"), "{problem}");
         let page = expect_status(app.get("/x12/inbound", &app.admin_token).await, StatusCode::OK).await;
