@@ -516,3 +516,37 @@ api_test! {
         assert!(actions.contains(&"import") && actions.contains(&"read"), "{audit}");
     }
 }
+
+/// A 999 answering the whole group with AK9 alone (no AK2), as `AK9*{ak9}~`.
+fn group_only_999(isa13: u32, batch: &Sent, ak9: &str) -> String {
+    let file = generate_999(&header(isa13), batch.group(), &[]).unwrap();
+    assert!(file.contains("AK9*A*0*0*0~"), "{file}");
+    file.replace("AK9*A*0*0*0~", &format!("AK9*{ak9}~"))
+}
+
+api_test! {
+    async fn a_group_answered_without_naming_its_transaction_sets_moves_every_claim_or_none(app) {
+        let o = office(&app).await;
+        let (a, b) = (claim_for(&app, &o.first).await, claim_for(&app, &o.second).await);
+        let rejected = batch(&app, &o.partner, &[&a, &b]).await;
+        let outcome = import(&app, &group_only_999(914, &rejected, "R*2*2*0*2"), StatusCode::CREATED).await;
+        let (pa, pb) = (rejected.placed(&a), rejected.placed(&b));
+        assert_eq!(changes(&outcome), [change(pa, "batched", "rejected"), change(pb, "batched", "rejected")]);
+        let reasons = &read_claim(&app, &b).await["status_reasons"];
+        assert_eq!((&reasons[0]["level"], &reasons[0]["code"]), (&json!("group"), &json!("2")));
+        assert_eq!(reasons[0]["description"], "Functional Group Version Not Supported");
+
+        let (c, d) = (claim_for(&app, &o.first).await, claim_for(&app, &o.second).await);
+        let accepted = batch(&app, &o.partner, &[&c, &d]).await;
+        let outcome = import(&app, &group_only_999(915, &accepted, "A*2*2*2"), StatusCode::CREATED).await;
+        assert_eq!(outcome["changed"].as_array().unwrap().len(), 2);
+        assert_eq!(status_of(&app, &d).await, "accepted");
+
+        let e = claim_for(&app, &o.first).await;
+        let unclear = batch(&app, &o.partner, &[&e]).await;
+        let outcome = import(&app, &group_only_999(916, &unclear, "P*1*1*0"), StatusCode::CREATED).await;
+        assert_eq!(outcome["changed"], json!([]));
+        assert_eq!(outcome["unmatched"][0]["reason"], "the group is partially accepted but names no transaction set: nothing to apply");
+        assert_eq!(status_of(&app, &e).await, "sent", "the batch arrived all the same");
+    }
+}

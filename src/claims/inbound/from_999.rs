@@ -47,7 +47,9 @@ pub fn apply(conn: &mut DbConnection, run: &mut Run, sets: &[ImplementationAck])
     Ok(())
 }
 
-/// AK1 .. AK9 with no AK2: the verdict is the group's, on every claim of the batch.
+/// AK1 .. AK9 with no AK2: the verdict is the group's, on every claim of the batch. A rejection (`R`,
+/// `M`, `W`, `X`) rejects them all with the AK9's codes; an acceptance (`A`, `E`) accepts them all only
+/// when AK904 counts every transaction set of the batch as accepted, since it names none of them.
 fn whole_group(
     conn: &mut DbConnection,
     run: &mut Run,
@@ -56,18 +58,28 @@ fn whole_group(
 ) -> AppResult<()> {
     let gs06 = &set.group.group_control_number;
     let response = &set.group_response;
+    let claims = sent::claims_of_batch(conn, &batch.id)?;
+    let mut transaction_sets: Vec<i64> = claims
+        .iter()
+        .map(|c| c.transaction_control_number)
+        .collect();
+    transaction_sets.dedup();
+    let accepted_sets = usize::try_from(response.transaction_sets_accepted).unwrap_or(usize::MAX);
     let to = match response.code.code.as_str() {
-        "A" | "E" => Status::Accepted,
+        "A" | "E" if accepted_sets == transaction_sets.len() => Status::Accepted,
         "R" | "M" | "W" | "X" => Status::Rejected,
-        other => {
-            let reason = format!(
-                "the group is {} but no transaction set is named: nothing to apply",
-                if other == "P" {
-                    "partially accepted".to_owned()
-                } else {
-                    format!("answered {other:?}")
-                }
-            );
+        code => {
+            let verdict = match code {
+                "A" | "E" => format!(
+                    "accepted with AK904 {} of the batch's {} transaction sets",
+                    response.transaction_sets_accepted,
+                    transaction_sets.len()
+                ),
+                "P" => "partially accepted".to_owned(),
+                other => format!("answered {other:?}"),
+            };
+            let reason =
+                format!("the group is {verdict} but names no transaction set: nothing to apply");
             run.unmatched(format!("GS06 {gs06}"), reason);
             return Ok(());
         }
@@ -76,7 +88,7 @@ fn whole_group(
         Status::Rejected => group_reasons(run.file_id(), gs06, response),
         _ => Vec::new(),
     };
-    for claim in sent::claims_of_batch(conn, &batch.id)? {
+    for claim in claims {
         let verdict = Verdict {
             to,
             reasons: reasons.clone(),
