@@ -357,3 +357,81 @@ pub fn codesets_list(settings: &Settings) -> CliResult {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `claims export`: builds a batch for the partner (the named ready claims, else all routed to it) as
+/// `POST /claim-batches` does, or takes an existing batch, and writes its stored file to `out` as
+/// `{reference}.x12`, byte for byte what the API serves.
+pub fn claims_export(
+    settings: &Settings,
+    partner: Option<&str>,
+    claims: &[String],
+    batch: Option<&str>,
+    out: &std::path::Path,
+) -> CliResult {
+    use crate::claims::batches::{self, BatchInput, ValidBatchInput};
+    use crate::db::ids::ClaimBatchId;
+    let mut conn = connection(settings)?;
+    let actor = cli_actor();
+    let refusal = |e: crate::error::AppError| {
+        let problem = e.problem();
+        let mut text = problem.detail;
+        for field in problem.errors {
+            text.push_str(&format!("\n  {}: {}", field.field, field.message));
+        }
+        if let Some(findings) = problem.extensions.get("findings").and_then(|f| f.as_array()) {
+            for f in findings {
+                text.push_str(&format!("\n  {f}"));
+            }
+        }
+        text
+    };
+    let built = match (batch, partner) {
+        (Some(id), None) => {
+            let id = ClaimBatchId::parse(id).map_err(|e| format!("--batch: {e}"))?;
+            batches::store::find(&mut conn, &id)
+                .map_err(|e| e.to_string())?
+                .ok_or("no batch with this id")?
+        }
+        (None, Some(partner)) => {
+            let input = BatchInput {
+                partner_id: partner.to_owned(),
+                claim_ids: (!claims.is_empty()).then(|| claims.to_vec()),
+            };
+            let valid = ValidBatchInput::try_from(&input).map_err(refusal)?;
+            let codes = codesets::Snapshot::load(&mut conn, None).map_err(|e| e.to_string())?;
+            write_transaction(&mut conn, |conn| {
+                batches::create_batch(conn, &actor, &codes, &valid, db::now().naive_utc())
+            })
+            .map_err(refusal)?
+        }
+        _ => return Err("name either --partner (to build a batch) or --batch (to export one)".into()),
+    };
+    let file = write_transaction(&mut conn, |conn| {
+        let file = batches::store::file(conn, &built.id)?.unwrap_or_default();
+        let audits = batches::store::claim_patients(conn, &built.id)?
+            .into_iter()
+            .map(|(claim, patient)| {
+                audit::Audit::new("export", crate::claims::workflow::RESOURCE, claim)
+                    .patient(patient)
+                    .detail(format!("batch {} to a file", built.reference))
+            })
+            .collect();
+        audit::record_many(conn, &actor, audits)?;
+        Ok::<_, diesel::result::Error>(file)
+    })
+    .map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let path = out.join(format!("{}.x12", built.reference));
+    std::fs::write(&path, file.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!(
+        "batch {} ({}): {} claims in {} transaction sets, ISA13 {}, sha256 {}\nwrote {}",
+        built.reference,
+        built.id,
+        built.claim_count,
+        built.transaction_count,
+        built.interchange_control_number,
+        built.sha256,
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,4 +1,5 @@
-//! The `backoffice` command: serve (default), migrate, user and token admin, audit verify.
+//! The `backoffice` command: serve (default), migrate, user and token admin, audit verify, code set
+//! import, claim batch export.
 
 use std::process::ExitCode;
 
@@ -40,6 +41,29 @@ enum Command {
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Claims: export 837P batches for a clearinghouse.
+    #[command(subcommand)]
+    Claims(ClaimsCommand),
+}
+
+#[derive(Subcommand)]
+enum ClaimsCommand {
+    /// Build a batch for a trading partner (its ready claims, or those named) and write its 837P file
+    /// into a folder; or write an existing batch's file again, byte for byte.
+    Export {
+        /// The trading partner's id: build a new batch.
+        #[arg(long, conflicts_with = "batch")]
+        partner: Option<String>,
+        /// Only these ready claims (repeat the flag); all ready claims routed to the partner when absent.
+        #[arg(long = "claim", requires = "partner")]
+        claims: Vec<String>,
+        /// An existing batch's id: write its stored file.
+        #[arg(long)]
+        batch: Option<String>,
+        /// The folder to write `{reference}.x12` into (created if missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -160,6 +184,18 @@ fn main() -> ExitCode {
             },
         ),
         Command::Codesets(CodesetsCommand::List) => cli::codesets_list(&settings),
+        Command::Claims(ClaimsCommand::Export {
+            partner,
+            claims,
+            batch,
+            out,
+        }) => cli::claims_export(
+            &settings,
+            partner.as_deref(),
+            &claims,
+            batch.as_deref(),
+            &out,
+        ),
     };
     match result {
         Ok(code) => code,

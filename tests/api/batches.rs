@@ -74,8 +74,9 @@ api_test! {
         billing_practice(&app).await;
         let d = desk(&app).await;
         let second_payer = create_id(&app, "/payers", &payer_body("Second Example Plan", "EXH02")).await;
-        let other = another_patient(&app, &d, patient_body("Exampleton", "Rae")).await;
-        let policy = create_id(&app, &format!("/patients/{}/policies", other.patient), &policy_body(&second_payer, "primary")).await;
+        let patient = create_id(&app, "/patients", &patient_body("Exampleton", "Rae")).await;
+        let policy = create_id(&app, &format!("/patients/{patient}/policies"), &policy_body(&second_payer, "primary")).await;
+        let other = Desk { patient, policy: policy.clone(), ..d.clone() };
         let mut claims = ready_claims(&app, &d, 2).await;
         let body = with(encounter_body(&other), "policy_id", json!(policy));
         claims.push(built(&app, &ready_encounter(&app, &body).await).await);
@@ -188,7 +189,7 @@ api_test! {
         let batch = batched(&app, &partner, None).await;
         assert_eq!(batch["interchange_control_number"], 1, "the blocked attempt used no control number");
         let file = batch_file(&app, &batch).await;
-        assert_eq!(&file[103..106], b">~N", "ISA16 is the partner's component separator");
+        assert_eq!((file[3], file[104], file[105]), (b'*', b'>', b'~'), "ISA16 is the partner's component separator");
         assert!(String::from_utf8_lossy(&file).contains("PIPE|NAME"));
         referee_accepts("separators", &file);
     }

@@ -248,3 +248,39 @@ api_test! {
         assert!(err.contains("no rows") || err.contains("line"), "{err}");
     }
 }
+
+api_test! {
+    async fn claims_are_exported_as_a_batch_file_from_the_command_line(app) {
+        use crate::claims_support::*;
+        use crate::coding_support::*;
+        import_code_sets(&app);
+        billing_practice(&app).await;
+        let d = desk(&app).await;
+        let first = built(&app, &ready_encounter(&app, &encounter_body(&d)).await).await;
+        built(&app, &ready_encounter(&app, &encounter_body(&d)).await).await;
+        let partner = partner(&app, &partner_body(&[&d.payer])).await;
+        let out = crate::oracles::Scratch::new("export");
+        let folder = out.0.to_str().unwrap();
+
+        let (code, stdout, stderr) = backoffice(&app, &["claims", "export", "--partner", &partner, "--claim", first["id"].as_str().unwrap(), "--out", folder], None);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert!(stdout.contains("1 claims in 1 transaction sets, ISA13 1"), "{stdout}");
+        let file = std::fs::read(out.path("B000000001.x12")).unwrap();
+        let page = expect_status(app.get("/claim-batches", &app.admin_token).await, StatusCode::OK).await;
+        let batch = &page["items"][0];
+        assert_eq!(batch["claim_count"], 1);
+        assert_eq!(file, batch_file(&app, batch).await, "the same bytes as the API serves");
+
+        let (code, stdout, _) = backoffice(&app, &["claims", "export", "--partner", &partner, "--out", folder], None);
+        assert_eq!(code, 0, "{stdout}");
+        assert!(out.path("B000000002.x12").is_file(), "the other ready claim");
+        let (code, _, stderr) = backoffice(&app, &["claims", "export", "--partner", &partner, "--out", folder], None);
+        assert_eq!(code, 1);
+        assert!(stderr.contains("no ready claim"), "{stderr}");
+        std::fs::remove_file(out.path("B000000001.x12")).unwrap();
+        let id = batch["id"].as_str().unwrap();
+        let (code, stdout, _) = backoffice(&app, &["claims", "export", "--batch", id, "--out", folder], None);
+        assert_eq!(code, 0, "{stdout}");
+        assert_eq!(std::fs::read(out.path("B000000001.x12")).unwrap(), file, "re-exported byte for byte");
+    }
+}

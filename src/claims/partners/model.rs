@@ -271,7 +271,12 @@ impl TryFrom<&PartnerInput> for ValidPartner {
 
 /// Text fields must not hold the partner's own delimiters either (the usual four are refused already).
 fn refuse_chosen_separators(v: &mut Validator, i: &PartnerInput, chosen: SeparatorSettings) {
-    let delimiters = [chosen.element, chosen.component, chosen.repetition, chosen.segment];
+    let usual = SeparatorSettings::default();
+    let usual = [usual.element, usual.component, usual.repetition, usual.segment];
+    let delimiters: Vec<char> = [chosen.element, chosen.component, chosen.repetition, chosen.segment]
+        .into_iter()
+        .filter(|c| !usual.contains(c))
+        .collect();
     let fields: [(&str, &str); 9] = [
         ("sender_id", &i.sender_id),
         ("receiver_id", &i.receiver_id),
