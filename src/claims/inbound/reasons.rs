@@ -17,21 +17,32 @@ fn code_json(code: &Code) -> Value {
     json!({"code": code.code, "description": code.description})
 }
 
+/// The members every reason has.
 fn reason(
     file: &InboundFileId,
-    source: &str,
-    level: &str,
-    code: &Code,
+    (source, level): (&str, &str),
+    code: &str,
+    description: Option<&str>,
     message: String,
 ) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("source".into(), json!(source));
     out.insert("level".into(), json!(level));
-    out.insert("code".into(), json!(code.code));
-    out.insert("description".into(), json!(code.description));
+    out.insert("code".into(), json!(code));
+    out.insert("description".into(), json!(description));
     out.insert("message".into(), json!(message));
     out.insert("file_id".into(), json!(file));
     out
+}
+
+/// A reason from a 999: the code with its description from the code lists.
+fn reason_999(
+    file: &InboundFileId,
+    level: &str,
+    code: &Code,
+    message: String,
+) -> Map<String, Value> {
+    reason(file, ("999", level), &code.code, code.description, message)
 }
 
 /// `NM109`, `SV101-2`: the element as a biller finds it in the guide.
@@ -73,7 +84,7 @@ pub fn segment_reasons(file: &InboundFileId, st02: &str, error: &SegmentError) -
             .clone()
             .unwrap_or_else(|| Code::new("", |_| Some("Segment in error")));
         let message = format!("{}: {}", segment_place(error, st02), code.label());
-        let mut out = reason(file, "999", "segment", &code, message);
+        let mut out = reason_999(file, "segment", &code, message);
         place(&mut out);
         return vec![Value::Object(out)];
     }
@@ -90,7 +101,7 @@ pub fn segment_reasons(file: &InboundFileId, st02: &str, error: &SegmentError) -
             if let Some(bad) = &element.bad_value {
                 message.push_str(&format!(" (sent {bad:?})"));
             }
-            let mut out = reason(file, "999", "element", &element.error, message);
+            let mut out = reason_999(file, "element", &element.error, message);
             place(&mut out);
             out.insert("element".into(), json!(name));
             out.insert("data_element".into(), json!(element.data_element_reference));
@@ -120,7 +131,7 @@ pub fn transaction_reasons(file: &InboundFileId, transaction: &TransactionRespon
                 verdict_word(&response.code.code),
                 code.label()
             );
-            let mut out = reason(file, "999", "transaction_set", code, message);
+            let mut out = reason_999(file, "transaction_set", code, message);
             out.insert("transaction_set".into(), json!(st02));
             Value::Object(out)
         })
@@ -142,7 +153,7 @@ pub fn group_reasons(file: &InboundFileId, group: &str, response: &GroupResponse
                 verdict_word(&response.code.code),
                 code.label()
             );
-            let mut out = reason(file, "999", "group", code, message);
+            let mut out = reason_999(file, "group", code, message);
             out.insert("group_control_number".into(), json!(group));
             Value::Object(out)
         })
@@ -217,18 +228,9 @@ fn status_reason(
     if let Some(text) = &status.message {
         message.push_str(&format!(" ({text})"));
     }
-    let described = Code {
-        code,
-        description: None,
-    };
-    let mut out = reason(
-        file,
-        "277CA",
-        if line.is_some() { "line" } else { "claim" },
-        &described,
-        message,
-    );
-    out.insert("description".into(), json!(status.describe()));
+    let level = if line.is_some() { "line" } else { "claim" };
+    let description = status.describe();
+    let mut out = reason(file, ("277CA", level), &code, Some(&description), message);
     out.insert("category".into(), code_json(&status.category));
     out.insert("status".into(), code_json(&status.status));
     out.insert(
