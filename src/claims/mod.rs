@@ -6,6 +6,7 @@ pub mod batches;
 pub mod build;
 pub mod correction;
 pub mod events;
+pub mod inbound;
 pub mod lifecycle;
 pub mod model;
 pub mod partner;
@@ -41,6 +42,9 @@ pub use workflow::{mark_batched, ready_for_partner, transition};
     batches::routes::get_batch,
     batches::routes::get_file,
     batches::routes::mark_sent,
+    inbound::routes::import_acknowledgement,
+    inbound::routes::list_acknowledgements,
+    inbound::routes::get_acknowledgement,
 ))]
 pub struct ClaimsApi;
 
@@ -48,4 +52,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     partners::routes::configure(cfg);
     routes::configure(cfg);
     batches::routes::configure(cfg);
+    inbound::routes::configure(cfg);
 }

@@ -21,6 +21,7 @@ mod demo;
 mod encounters;
 mod fees;
 mod health;
+mod inbound;
 mod labels;
 mod locations;
 mod migrations;
