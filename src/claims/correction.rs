@@ -60,13 +60,6 @@ fn check_payer_claim_number(
 ) -> Option<Option<String>> {
     let number = v.optional("payer_claim_number", input, |s| reference(s, 50))?;
     match (frequency, &number) {
-        (Some(Frequency::Replacement | Frequency::Void), None) => {
-            v.reject(
-                "payer_claim_number",
-                "is required for a replacement or void (REF*F8)",
-            );
-            None
-        }
         (Some(Frequency::Original), Some(_)) => {
             v.reject(
                 "payer_claim_number",

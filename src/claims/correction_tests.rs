@@ -191,7 +191,6 @@ fn each_invalid_field_is_named() {
     #[rustfmt::skip]
     let cases: &[Case] = &[
         ("frequency", |c| c.frequency = "adjustment".into()),
-        ("payer_claim_number", |c| c.payer_claim_number = None),
         ("payer_claim_number", |c| c.payer_claim_number = Some("ICN 1".into())),
         ("payer_claim_number", |c| c.frequency = "original".into()),
         ("reason", |c| c.reason = " ".into()),

@@ -159,6 +159,8 @@ pub struct ClaimSummary {
     pub status_reasons: Vec<serde_json::Value>,
     /// The version that is (or will be) sent.
     pub current_version: i32,
+    /// The payer's number for the claim, from its 277CA (REF*1K); a replacement or void names it.
+    pub payer_claim_number: Option<String>,
     /// The row's version (ETag), bumped by every change.
     pub version: i32,
     pub created_at: DateTime<Utc>,

@@ -28,6 +28,7 @@ struct ClaimRow {
     version: i32,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    payer_claim_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -79,6 +80,7 @@ impl ClaimRow {
             status: Status::parse(&self.status).map_err(bad_value)?,
             status_reasons: serde_json::from_str(&self.status_reasons).map_err(bad_value)?,
             current_version: self.current_version,
+            payer_claim_number: self.payer_claim_number,
             version: self.version,
             created_at: to_utc(self.created_at),
             updated_at: to_utc(self.updated_at),
@@ -163,6 +165,7 @@ pub fn insert(conn: &mut DbConnection, c: &NewClaim) -> QueryResult<ClaimId> {
         version: 1,
         created_at: at,
         updated_at: at,
+        payer_claim_number: None,
     };
     diesel::insert_into(claims::table)
         .values(&row)
@@ -232,6 +235,27 @@ pub fn set_status_reasons(
     let changed = diesel::update(claims::table.find(id.as_str()))
         .set((
             claims::status_reasons.eq(text),
+            claims::version.eq(claims::version + 1),
+            claims::updated_at.eq(from_utc(now())),
+        ))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
+/// Keeps the payer's number for the claim (a 277CA's REF*1K), which corrections name in REF*F8.
+pub fn set_payer_claim_number(
+    conn: &mut DbConnection,
+    id: &ClaimId,
+    number: &str,
+) -> QueryResult<bool> {
+    let changed = diesel::update(claims::table.find(id.as_str()))
+        .filter(
+            claims::payer_claim_number
+                .ne(number)
+                .or(claims::payer_claim_number.is_null()),
+        )
+        .set((
+            claims::payer_claim_number.eq(number),
             claims::version.eq(claims::version + 1),
             claims::updated_at.eq(from_utc(now())),
         ))

@@ -239,6 +239,18 @@ pub fn correct(
             format!("a claim has at most {MAX_VERSIONS} versions"),
         ));
     }
+    // REF*F8: the number given, else the one the payer's 277CA gave.
+    let mut c = c.clone();
+    if c.frequency != Frequency::Original && c.payer_claim_number.is_none() {
+        let Some(known) = claim.summary.payer_claim_number.clone() else {
+            return Err(AppError::invalid(
+                "payer_claim_number",
+                "is required for a replacement or void (REF*F8): no 277CA has given the payer's claim number",
+            ));
+        };
+        c.payer_claim_number = Some(known);
+    }
+    let c = &c;
     let clia = sources::clia_number(conn)?;
     let snapshot = correction::apply(
         &claim.snapshot,

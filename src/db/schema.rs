@@ -501,6 +501,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        payer_claim_number -> Nullable<Text>,
     }
 }
 

@@ -382,6 +382,16 @@ api_test! {
             assert!(reason["status"]["description"].as_str().unwrap().contains("NPI"), "{reason}");
             assert!(reason["message"].as_str().unwrap().contains("Billing Provider"), "{reason}");
         }
+
+        // The payer's claim number is kept, and a replacement names it in REF*F8 without being told.
+        assert_eq!(read_claim(&app, &a).await["payer_claim_number"], "PCN0001", "kept even when the status did not move");
+        assert_eq!(read_claim(&app, &c).await["payer_claim_number"], Value::Null);
+        let path = format!("/claims/{}/corrections", id_of(&a));
+        let replaced = expect_status(app.post(&path, &app.admin_token, &json!({"frequency": "replacement", "reason": "corrected units"})).await, StatusCode::CREATED).await;
+        assert_eq!((&replaced["current_version"], &replaced["snapshot"]["claim"]["payer_claim_number"]), (&json!(2), &json!("PCN0001")));
+        let path = format!("/claims/{}/corrections", id_of(&c));
+        let problem = expect_problem(app.post(&path, &app.admin_token, &json!({"frequency": "void", "reason": "billed in error"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(invalid_fields(&problem), ["payer_claim_number"]);
     }
 }
 

@@ -8,3 +8,4 @@ ALTER TABLE trading_partners DROP COLUMN segment_terminator;
 ALTER TABLE trading_partners DROP COLUMN repetition_separator;
 ALTER TABLE trading_partners DROP COLUMN component_separator;
 ALTER TABLE trading_partners DROP COLUMN element_separator;
+ALTER TABLE claims DROP COLUMN payer_claim_number;

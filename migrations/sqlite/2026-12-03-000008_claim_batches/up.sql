@@ -1,5 +1,8 @@
 -- Claim batches (837P files to clearinghouses) and acknowledgement files coming back.
 
+-- The payer's own number for a claim (277CA REF*1K): what a replacement or void names in REF*F8.
+ALTER TABLE claims ADD COLUMN payer_claim_number TEXT;
+
 -- The separators a clearinghouse wants in our files (X12 defaults when it says nothing).
 ALTER TABLE trading_partners ADD COLUMN element_separator TEXT NOT NULL DEFAULT '*';
 ALTER TABLE trading_partners ADD COLUMN component_separator TEXT NOT NULL DEFAULT ':';

@@ -127,6 +127,10 @@ impl<'a> Run<'a> {
             self.unchanged(claim, reason, payer);
             return Ok(());
         }
+        if let Some(number) = payer {
+            // Kept whatever the status does: a replacement or void names it in REF*F8.
+            store::set_payer_claim_number(conn, &claim.claim_id, number)?;
+        }
         let mut before = current.status;
         if current.status == Status::Batched {
             self.ensure_sent(conn, &claim.batch_id)?;
