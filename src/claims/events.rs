@@ -69,7 +69,8 @@ pub fn record(
 const INSERT_CHUNK: usize = 1000;
 
 /// Appends one event to each claim (a batch taking thousands of claims), each numbered after that
-/// claim's last. Same ordering rule as `record`: call after writing the claims' rows.
+/// claim's last and carrying that claim's version from `claims` (`event.version` is not used). Same
+/// ordering rule as `record`: call after writing the claims' rows.
 pub fn record_many(
     conn: &mut DbConnection,
     claims: &[(ClaimId, i32)],

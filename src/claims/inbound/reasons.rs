@@ -117,44 +117,62 @@ pub fn segment_reasons(file: &InboundFileId, st02: &str, error: &SegmentError) -
 /// IK5: the transaction set's verdict and its error codes (IK502..), or the verdict alone (IK501).
 pub fn transaction_reasons(file: &InboundFileId, transaction: &TransactionResponse) -> Vec<Value> {
     let st02 = &transaction.control_number;
-    let response = &transaction.response;
-    let codes: Vec<&Code> = if response.errors.is_empty() {
-        vec![&response.code]
-    } else {
-        response.errors.iter().collect()
+    let subject = Subject {
+        level: "transaction_set",
+        name: format!("transaction set {st02}"),
+        key: "transaction_set",
+        value: st02,
     };
-    codes
-        .into_iter()
-        .map(|code| {
-            let message = format!(
-                "transaction set {st02} {}: {}",
-                verdict_word(&response.code.code),
-                code.label()
-            );
-            let mut out = reason_999(file, "transaction_set", code, message);
-            out.insert("transaction_set".into(), json!(st02));
-            Value::Object(out)
-        })
-        .collect()
+    verdict_reasons(
+        file,
+        &subject,
+        &transaction.response.code,
+        &transaction.response.errors,
+    )
 }
 
 /// AK9 of a group rejected without naming a transaction set: its error codes, or the verdict alone.
 pub fn group_reasons(file: &InboundFileId, group: &str, response: &GroupResponse) -> Vec<Value> {
-    let codes: Vec<&Code> = if response.errors.is_empty() {
-        vec![&response.code]
+    let subject = Subject {
+        level: "group",
+        name: format!("functional group {group}"),
+        key: "group_control_number",
+        value: group,
+    };
+    verdict_reasons(file, &subject, &response.code, &response.errors)
+}
+
+/// What a verdict is about: a transaction set or a functional group.
+struct Subject<'a> {
+    level: &'static str,
+    name: String,
+    key: &'static str,
+    value: &'a str,
+}
+
+/// One reason per error code of the verdict, or the verdict alone when it names none.
+fn verdict_reasons(
+    file: &InboundFileId,
+    subject: &Subject,
+    verdict: &Code,
+    errors: &[Code],
+) -> Vec<Value> {
+    let codes: Vec<&Code> = if errors.is_empty() {
+        vec![verdict]
     } else {
-        response.errors.iter().collect()
+        errors.iter().collect()
     };
     codes
         .into_iter()
         .map(|code| {
             let message = format!(
-                "functional group {group} {}: {}",
-                verdict_word(&response.code.code),
+                "{} {}: {}",
+                subject.name,
+                verdict_word(&verdict.code),
                 code.label()
             );
-            let mut out = reason_999(file, "group", code, message);
-            out.insert("group_control_number".into(), json!(group));
+            let mut out = reason_999(file, subject.level, code, message);
+            out.insert(subject.key.into(), json!(subject.value));
             Value::Object(out)
         })
         .collect()
