@@ -52,7 +52,8 @@ fn is_json(req: &HttpRequest) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-async fn read_limited(payload: &mut Payload, limit: usize) -> Result<web::BytesMut, AppError> {
+/// The whole body, refused with 413 as soon as it grows past `limit` (JSON bodies, X12 files).
+pub async fn read_limited(payload: &mut Payload, limit: usize) -> Result<web::BytesMut, AppError> {
     use futures_util::StreamExt;
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {

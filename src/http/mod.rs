@@ -12,7 +12,7 @@ mod version;
 
 pub use blocking::{in_write_transaction, with_conn};
 pub use errors::{configure_extractors, not_found_route};
-pub use json::ApiJson;
+pub use json::{ApiJson, read_limited};
 pub use pagination::{Page, Paging};
 pub use query::ApiQuery;
 pub use request_id::{PrivacyRootSpan, client_ip, request_id};

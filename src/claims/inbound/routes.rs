@@ -14,7 +14,9 @@ use crate::audit::{self, Audit};
 use crate::auth::Actor;
 use crate::db::ids::InboundFileId;
 use crate::error::{AppError, AppResult, Problem};
-use crate::http::{ApiQuery, AppState, Page, Paging, in_write_transaction, with_conn};
+use crate::http::{
+    ApiQuery, AppState, Page, Paging, in_write_transaction, read_limited, with_conn,
+};
 
 /// The largest acknowledgement file taken in. A 277CA answering a 5,000-claim transaction set is
 /// about 1.5 MB.
@@ -70,19 +72,6 @@ fn unsupported_media_type() -> HttpResponse {
         .body(serde_json::to_string(&problem).unwrap_or_default())
 }
 
-async fn read_limited(mut payload: web::Payload, limit: usize) -> AppResult<Vec<u8>> {
-    use futures_util::StreamExt;
-    let mut body = Vec::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("could not read body: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// Takes in a 999 or 277CA and applies it to the claims it acknowledges, in one transaction: 201 with
 /// what changed, what was left as it was and why, and what matched nothing. The same bytes again change
 /// nothing: 200 with the first import's outcome and `duplicate: true`. 422 naming `file` when it does
@@ -104,7 +93,9 @@ async fn import_acknowledgement(
     if !media_type_ok(&req) {
         return Ok(unsupported_media_type());
     }
-    let bytes = read_limited(payload, MAX_FILE_BYTES).await?;
+    let bytes: Vec<u8> = read_limited(&mut payload.into_inner(), MAX_FILE_BYTES)
+        .await?
+        .into();
     let file = web::block(move || AckFile::read(bytes)).await??;
     let outcome =
         in_write_transaction(&state.pool, move |conn| import(conn, &actor.audit(), &file)).await?;
