@@ -20,7 +20,8 @@ use crate::db::{DbConnection, next_counter, now};
 use crate::error::{AppError, AppResult};
 
 pub const RESOURCE: &str = "claim";
-const CLAIM_NUMBERS: &str = "claim_number";
+/// The counter claim numbers come from (benchmarks that seed claims reserve theirs from it).
+pub const CLAIM_NUMBERS: &str = "claim_number";
 /// CLM01 `{number}-{version}` stays within 20 characters.
 pub const MAX_VERSIONS: i32 = 99;
 
