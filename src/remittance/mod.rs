@@ -12,6 +12,7 @@
 //!   never guessing which amount is wrong.
 //! - [`fingerprint`] and [`Remittance::payment_key`] recognise the same file, or the same payment in
 //!   another file, imported twice.
+//! - [`generate`] writes 835 files from a small description for tests of whatever consumes them.
 //!
 //! Codes stay codes: descriptions of CARC and RARC codes live in `codesets/` and are looked up by the
 //! posting side.
@@ -19,6 +20,7 @@
 pub mod balance;
 mod error;
 mod fields;
+pub mod generate;
 mod input;
 pub mod model;
 mod read;
