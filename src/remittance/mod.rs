@@ -24,6 +24,7 @@ pub mod generate;
 mod input;
 pub mod model;
 mod read;
+mod segments;
 
 #[cfg(test)]
 mod robustness_tests;

@@ -5,13 +5,14 @@
 //! have there is an error naming it; TS3/TS2/PER/QTY/CUR/RDM are accepted and not kept.
 
 use super::error::EraError;
-use super::fields::{
-    amount, date, malformed, non_empty, optional, optional_amount, optional_quantity, required,
-    required_date,
-};
+use super::fields::{malformed, optional, required, required_date};
 use super::input::TransactionSet;
 use super::model::*;
-use crate::x12::{ElementRef, SegmentRef};
+use super::segments::{
+    address, adjustments, amount_of, claim, dated, party, payment, provider_adjustment, reference,
+    remarks, service_line,
+};
+use crate::x12::SegmentRef;
 
 /// Which loop the next segment belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,15 +76,14 @@ pub(crate) fn read(set: TransactionSet<'_>) -> Result<Remittance, EraError> {
 
 impl Builder {
     fn segment(&mut self, segment: &SegmentRef<'_>) -> Result<(), EraError> {
-        let id = segment.id();
-        match id {
-            "N1" => return self.party_loop(segment),
+        match segment.id() {
+            "N1" => self.party_loop(segment),
             "LX" => {
                 self.require_parties(segment)?;
                 self.leave_trailer(segment)?;
                 self.header_number = Some(required(segment, 1)?.to_string());
                 self.section = Section::HeaderNumber;
-                return Ok(());
+                Ok(())
             }
             "CLP" => {
                 self.require_parties(segment)?;
@@ -91,79 +91,48 @@ impl Builder {
                 self.claims
                     .push(claim(segment, self.header_number.clone())?);
                 self.section = Section::Claim;
-                return Ok(());
+                Ok(())
             }
             "PLB" => {
                 self.require_parties(segment)?;
                 self.provider_adjustments
                     .push(provider_adjustment(segment)?);
                 self.section = Section::Trailer;
-                return Ok(());
+                Ok(())
             }
-            _ => {}
+            _ => self.section_segment(segment),
         }
-        match self.section {
-            Section::Header => self.header_segment(segment),
-            Section::Payer => {
-                let payer = self.payer.as_mut().expect("the payer section has a payer");
-                match id {
-                    "N3" | "N4" => address(&mut payer.address, segment),
-                    "REF" => {
-                        let reference = reference(segment)?;
-                        if reference.qualifier == "2U" {
-                            payer.additional_id = Some(reference.value.clone());
-                        }
-                        payer.references.push(reference);
-                        Ok(())
-                    }
-                    "PER" => Ok(()),
-                    _ => Err(unexpected(segment, "the payer loop (1000A)")),
-                }
-            }
-            Section::Payee => {
-                let payee = self.payee.as_mut().expect("the payee section has a payee");
-                match id {
-                    "N3" | "N4" => address(&mut payee.address, segment),
-                    "REF" => {
-                        payee.references.push(reference(segment)?);
-                        Ok(())
-                    }
-                    "RDM" => Ok(()),
-                    _ => Err(unexpected(segment, "the payee loop (1000B)")),
-                }
-            }
-            Section::HeaderNumber => match id {
-                "TS3" | "TS2" => Ok(()),
-                _ => Err(unexpected(
-                    segment,
-                    "a header number (LX) before its first CLP",
-                )),
-            },
-            Section::Claim => {
-                let claim = self
-                    .claims
-                    .last_mut()
-                    .expect("the claim section has a claim");
-                if id == "SVC" {
-                    claim.lines.push(service_line(segment)?);
-                    self.section = Section::Line;
-                    return Ok(());
-                }
-                claim_segment(claim, segment)
-            }
-            Section::Line => {
-                let claim = self
-                    .claims
-                    .last_mut()
-                    .expect("the line section has a claim");
-                if id == "SVC" {
-                    claim.lines.push(service_line(segment)?);
-                    return Ok(());
-                }
-                let line = claim.lines.last_mut().expect("the line section has a line");
-                line_segment(line, segment)
-            }
-            Section::Trailer => Err(unexpected(segment, "the summary (after PLB)")),
+    }
+
+    /// A segment that opens no loop goes to the loop the walk is in.
+    fn section_segment(&mut self, segment: &SegmentRef<'_>) -> Result<(), EraError> {
+        match (self.section, &mut self.payer, &mut self.payee) {
+            (Section::Header, _, _) => self.header_segment(segment),
+            (Section::Payer, Some(payer), _) => payer_segment(payer, segment),
+            (Section::Payee, _, Some(payee)) => payee_segment(payee, segment),
+            (Section::HeaderNumber, _, _) if matches!(segment.id(), "TS3" | "TS2") => Ok(()),
+            (Section::HeaderNumber, _, _) => Err(unexpected(
+                segment,
+                "a header number (LX) before its first CLP",
+            )),
+            (Section::Claim | Section::Line, _, _) => self.claim_or_line_segment(segment),
+            _ => Err(unexpected(segment, "the summary (after PLB)")),
+        }
+    }
+
+    /// SVC opens a line of the current claim; other segments go to the line, if one is open.
+    fn claim_or_line_segment(&mut self, segment: &SegmentRef<'_>) -> Result<(), EraError> {
+        let Some(claim) = self.claims.last_mut() else {
+            return Err(unexpected(segment, "an 835 before any CLP"));
+        };
+        if segment.id() == "SVC" {
+            claim.lines.push(service_line(segment)?);
+            self.section = Section::Line;
+            return Ok(());
+        }
+        match (self.section, claim.lines.last_mut()) {
+            (Section::Line, Some(line)) => line_segment(line, segment),
+            _ => claim_segment(claim, segment),
         }
     }
 
@@ -249,87 +218,40 @@ impl Builder {
     }
 }
 
+fn payer_segment(payer: &mut Payer, segment: &SegmentRef<'_>) -> Result<(), EraError> {
+    match segment.id() {
+        "N3" | "N4" => address(&mut payer.address, segment),
+        "REF" => {
+            let reference = reference(segment)?;
+            if reference.qualifier == "2U" {
+                payer.additional_id = Some(reference.value.clone());
+            }
+            payer.references.push(reference);
+            Ok(())
+        }
+        "PER" => Ok(()),
+        _ => Err(unexpected(segment, "the payer loop (1000A)")),
+    }
+}
+
+fn payee_segment(payee: &mut Payee, segment: &SegmentRef<'_>) -> Result<(), EraError> {
+    match segment.id() {
+        "N3" | "N4" => address(&mut payee.address, segment),
+        "REF" => {
+            payee.references.push(reference(segment)?);
+            Ok(())
+        }
+        "RDM" => Ok(()),
+        _ => Err(unexpected(segment, "the payee loop (1000B)")),
+    }
+}
+
 fn unexpected(segment: &SegmentRef<'_>, place: &str) -> EraError {
     malformed(
         segment,
         0,
         format!("{} is not expected in {place} of an 835", segment.id()),
     )
-}
-
-fn payment(bpr: &SegmentRef<'_>) -> Result<Payment, EraError> {
-    let credit_debit = required(bpr, 3)?;
-    if credit_debit != "C" && credit_debit != "D" {
-        return Err(malformed(bpr, 3, format!("{credit_debit:?} is not C or D")));
-    }
-    Ok(Payment {
-        handling_code: required(bpr, 1)?.to_string(),
-        amount: amount(bpr, 2)?,
-        credit_debit: credit_debit.to_string(),
-        method: required(bpr, 4)?.to_string(),
-        format: optional(bpr, 5),
-        date: required_date(bpr, 16)?,
-        position: bpr.position(),
-    })
-}
-
-fn reference(segment: &SegmentRef<'_>) -> Result<Reference, EraError> {
-    Ok(Reference {
-        qualifier: required(segment, 1)?.to_string(),
-        value: required(segment, 2)?.to_string(),
-    })
-}
-
-fn dated(segment: &SegmentRef<'_>) -> Result<Dated, EraError> {
-    Ok(Dated {
-        qualifier: required(segment, 1)?.to_string(),
-        date: required_date(segment, 2)?,
-    })
-}
-
-fn amount_of(segment: &SegmentRef<'_>) -> Result<Amount, EraError> {
-    Ok(Amount {
-        qualifier: required(segment, 1)?.to_string(),
-        amount: amount(segment, 2)?,
-    })
-}
-
-fn address(address: &mut Address, segment: &SegmentRef<'_>) -> Result<(), EraError> {
-    if segment.id() == "N3" {
-        address.lines.push(required(segment, 1)?.to_string());
-        address.lines.extend(optional(segment, 2));
-    } else {
-        address.city = Some(required(segment, 1)?.to_string());
-        address.state = optional(segment, 2);
-        address.postal_code = optional(segment, 3);
-    }
-    Ok(())
-}
-
-fn claim(clp: &SegmentRef<'_>, header_number: Option<String>) -> Result<ClaimPayment, EraError> {
-    Ok(ClaimPayment {
-        header_number,
-        claim_id: required(clp, 1)?.to_string(),
-        status: required(clp, 2)?.to_string(),
-        charge: amount(clp, 3)?,
-        paid: amount(clp, 4)?,
-        patient_responsibility: optional_amount(clp, 5)?,
-        filing_indicator: required(clp, 6)?.to_string(),
-        payer_claim_number: optional(clp, 7),
-        facility: optional(clp, 8),
-        frequency: optional(clp, 9),
-        adjustments: Vec::new(),
-        patient: None,
-        insured: None,
-        rendering_provider: None,
-        other_parties: Vec::new(),
-        adjudication: Vec::new(),
-        dates: Vec::new(),
-        references: Vec::new(),
-        amounts: Vec::new(),
-        lines: Vec::new(),
-        position: clp.position(),
-    })
 }
 
 fn claim_segment(claim: &mut ClaimPayment, segment: &SegmentRef<'_>) -> Result<(), EraError> {
@@ -375,142 +297,4 @@ fn line_segment(line: &mut ServiceLine, segment: &SegmentRef<'_>) -> Result<(), 
         _ => return Err(unexpected(segment, "a service line (loop 2110)")),
     }
     Ok(())
-}
-
-fn party(nm1: &SegmentRef<'_>) -> Result<Party, EraError> {
-    Ok(Party {
-        entity: required(nm1, 1)?.to_string(),
-        last_or_organization: optional(nm1, 3),
-        first: optional(nm1, 4),
-        middle: optional(nm1, 5),
-        id_qualifier: optional(nm1, 8),
-        id: optional(nm1, 9),
-    })
-}
-
-fn remarks(segment: &SegmentRef<'_>, elements: &[usize]) -> AdjudicationRemarks {
-    AdjudicationRemarks {
-        segment: segment.id().to_string(),
-        remark_codes: elements
-            .iter()
-            .filter_map(|&n| non_empty(segment.get(n)))
-            .collect(),
-        position: segment.position(),
-    }
-}
-
-/// CAS01 and up to six reason/amount/quantity triples (CAS02-04, 05-07, ... 17-19).
-fn adjustments(cas: &SegmentRef<'_>) -> Result<Vec<Adjustment>, EraError> {
-    let group = required(cas, 1)?.to_string();
-    if cas.element_count() > 19 {
-        return Err(malformed(cas, 0, "more than six adjustment triples"));
-    }
-    let mut found = Vec::new();
-    for first in (2..=17).step_by(3) {
-        let (reason, amount_text) = (cas.get(first), cas.get(first + 1));
-        if reason.is_empty() && amount_text.is_empty() && cas.get(first + 2).is_empty() {
-            continue;
-        }
-        if reason.is_empty() {
-            return Err(malformed(
-                cas,
-                first,
-                "is required when its amount is given",
-            ));
-        }
-        found.push(Adjustment {
-            group: group.clone(),
-            reason: reason.to_string(),
-            amount: amount(cas, first + 1)?,
-            quantity: optional_quantity(cas, first + 2)?,
-            position: cas.position(),
-        });
-    }
-    if found.is_empty() {
-        return Err(malformed(cas, 2, "is required but empty"));
-    }
-    Ok(found)
-}
-
-fn procedure(
-    segment: &SegmentRef<'_>,
-    n: usize,
-    element: ElementRef<'_>,
-) -> Result<Procedure, EraError> {
-    let components: Vec<&str> = element.components().collect();
-    let (qualifier, code) = (element.component(1), element.component(2));
-    if qualifier.is_empty() || code.is_empty() {
-        return Err(malformed(
-            segment,
-            n,
-            format!("{:?} needs a qualifier and a code", element.as_str()),
-        ));
-    }
-    Ok(Procedure {
-        qualifier: qualifier.to_string(),
-        code: code.to_string(),
-        modifiers: components
-            .iter()
-            .skip(2)
-            .take(4)
-            .filter(|m| !m.is_empty())
-            .map(|m| m.to_string())
-            .collect(),
-        description: non_empty(element.component(7)),
-    })
-}
-
-fn service_line(svc: &SegmentRef<'_>) -> Result<ServiceLine, EraError> {
-    let original = svc.element(6);
-    Ok(ServiceLine {
-        procedure: procedure(svc, 1, svc.element(1))?,
-        charge: amount(svc, 2)?,
-        paid: amount(svc, 3)?,
-        revenue_code: optional(svc, 4),
-        units: optional_quantity(svc, 5)?,
-        original_procedure: match original.is_empty() {
-            true => None,
-            false => Some(procedure(svc, 6, original)?),
-        },
-        original_units: optional_quantity(svc, 7)?,
-        dates: Vec::new(),
-        adjustments: Vec::new(),
-        references: Vec::new(),
-        amounts: Vec::new(),
-        remarks: Vec::new(),
-        position: svc.position(),
-    })
-}
-
-fn provider_adjustment(plb: &SegmentRef<'_>) -> Result<ProviderAdjustment, EraError> {
-    let provider_id = required(plb, 1)?.to_string();
-    let fiscal_period_end = date(plb, 2, required(plb, 2)?)?;
-    if plb.element_count() > 14 {
-        return Err(malformed(plb, 0, "more than six adjustment pairs"));
-    }
-    let mut items = Vec::new();
-    for first in (3..=13).step_by(2) {
-        let composite = plb.element(first);
-        if composite.is_empty() && plb.get(first + 1).is_empty() {
-            continue;
-        }
-        let reason = composite.component(1);
-        if reason.is_empty() {
-            return Err(malformed(plb, first, "needs an adjustment reason code"));
-        }
-        items.push(ProviderAdjustmentItem {
-            reason: reason.to_string(),
-            reference: non_empty(composite.component(2)),
-            amount: amount(plb, first + 1)?,
-        });
-    }
-    if items.is_empty() {
-        return Err(malformed(plb, 3, "is required but empty"));
-    }
-    Ok(ProviderAdjustment {
-        provider_id,
-        fiscal_period_end,
-        items,
-        position: plb.position(),
-    })
 }
