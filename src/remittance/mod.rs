@@ -29,6 +29,8 @@ mod segments;
 #[cfg(test)]
 mod robustness_tests;
 #[cfg(test)]
+mod segment_tests;
+#[cfg(test)]
 mod tests;
 
 use sha2::{Digest, Sha256};
