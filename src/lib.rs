@@ -14,5 +14,6 @@ pub mod directory;
 pub mod error;
 pub mod http;
 pub mod money;
+pub mod remittance;
 pub mod specimens;
 pub mod x12;
