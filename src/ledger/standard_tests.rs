@@ -16,8 +16,10 @@ fn claim() -> ClaimRef {
     }
 }
 
-/// (account code, signed cents, carries the claim, carries the patient) of each line.
-fn shape(entry: &ValidEntry) -> Vec<(&'static str, i64, bool, bool)> {
+/// (account code, signed cents, carries the claim, carries the patient) of a line.
+type LineShape = (&'static str, i64, bool, bool);
+
+fn shape(entry: &ValidEntry) -> Vec<LineShape> {
     entry
         .lines()
         .iter()
@@ -41,7 +43,7 @@ fn each_business_event_posts_its_standard_lines() {
         (RevenueCategory::Office, d("100")),
         (RevenueCategory::Other, d("10.50")),
     ];
-    let cases: Vec<(ValidEntry, EntryKind, Vec<(&str, i64, bool, bool)>)> = vec![
+    let cases: Vec<(ValidEntry, EntryKind, Vec<LineShape>)> = vec![
         (
             charge(day(), &c, None, Payer::Insurance, &charge_lines).unwrap(),
             EntryKind::Charge,
