@@ -9,11 +9,20 @@ pub mod entry;
 pub mod fold;
 pub mod journal;
 pub mod periods;
+pub mod routes;
 pub mod standard;
 mod store;
 
 #[cfg(test)]
 mod proptests;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(routes::get_trial_balance))]
+pub struct LedgerApi;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::configure(cfg);
+}
 
 pub use accounts::{Account, AccountType, RevenueCategory, Side};
 pub use balances::{

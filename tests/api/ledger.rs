@@ -14,7 +14,10 @@ use chrono::NaiveDate;
 use diesel::{Connection, RunQueryDsl};
 use rust_decimal::Decimal;
 
+use reqwest::StatusCode;
+
 use crate::api_test;
+use crate::helpers::{expect_problem, expect_status, invalid_fields};
 
 fn d(text: &str) -> Decimal {
     text.parse().unwrap()
@@ -278,5 +281,32 @@ api_test! {
         let in_december = [line_sql(&id, 1, "1000", 100, 0), line_sql(&id, 2, "4900", 0, 100), entry_sql(&id, "2026-12-15", 100, 100, 2)];
         raw(&mut conn, &in_december).expect("December is open");
         assert!(raw(&mut conn, &[String::from("DELETE FROM accounting_periods")]).is_err(), "a closed period reopened");
+    }
+}
+
+api_test! {
+    async fn accountants_read_the_trial_balance_as_of_a_date_over_http(app) {
+        let mut conn = app.db();
+        let (c, _) = charged(&mut conn);
+        post(&mut conn, &standard::insurance_payment(day(12, 2), &c, None, d("100")).unwrap()).unwrap();
+        let accountant = app.token_for("accountant").await;
+
+        let body = expect_status(app.get("/ledger/trial-balance?as_of=2026-11-30", &accountant).await, StatusCode::OK).await;
+        assert_eq!(body["total_debits"], "150.00");
+        assert_eq!(body["total_credits"], "150.00");
+        let accounts = body["accounts"].as_array().unwrap();
+        assert_eq!(accounts.len(), Account::ALL.len());
+        let ar = accounts.iter().find(|a| a["code"] == "1100").unwrap();
+        assert_eq!((ar["balance"].as_str(), ar["normal_balance"].as_str()), (Some("150.00"), Some("debit")));
+
+        let december = expect_status(app.get("/ledger/trial-balance?as_of=2026-12-31&from=2026-12-01", &accountant).await, StatusCode::OK).await;
+        assert_eq!(december["total_debits"], "100.00");
+        let today = expect_status(app.get("/ledger/trial-balance", &accountant).await, StatusCode::OK).await;
+        assert_eq!(today["total_debits"], today["total_credits"]);
+
+        let backwards = expect_problem(app.get("/ledger/trial-balance?as_of=2026-11-01&from=2026-12-01", &accountant).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(invalid_fields(&backwards), vec!["from"]);
+        let biller = app.token_for("biller").await;
+        expect_problem(app.get("/ledger/trial-balance", &biller).await, StatusCode::FORBIDDEN).await;
     }
 }
