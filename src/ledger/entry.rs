@@ -157,6 +157,8 @@ pub enum EntryError {
     Unbalanced { debits: Decimal, credits: Decimal },
     #[error("the memo must not be empty")]
     EmptyMemo,
+    #[error("a reversal is built from the entry it reverses (ValidEntry::reversing)")]
+    ReversalWithoutOriginal,
 }
 
 impl From<EntryError> for AppError {
@@ -167,6 +169,7 @@ impl From<EntryError> for AppError {
             }
             EntryError::EmptyMemo => "memo".to_owned(),
             EntryError::TooFewLines | EntryError::Unbalanced { .. } => "lines".to_owned(),
+            EntryError::ReversalWithoutOriginal => "kind".to_owned(),
         };
         AppError::Validation(vec![FieldError::new(field, error.to_string())])
     }
@@ -186,7 +189,7 @@ pub struct ValidEntry {
 
 impl ValidEntry {
     /// Checks the lines: at least two, each amount positive with at most two decimals (one side per
-    /// line is the `Line` type's doing), debits equal to credits.
+    /// line is the `Line` type's doing), debits equal to credits. A reversal comes from `reversing`.
     pub fn new(
         date: NaiveDate,
         kind: EntryKind,
@@ -194,7 +197,36 @@ impl ValidEntry {
         source: Source,
         lines: Vec<Line>,
     ) -> Result<ValidEntry, EntryError> {
-        let memo = memo.into().trim().to_owned();
+        if kind == EntryKind::Reversal {
+            return Err(EntryError::ReversalWithoutOriginal);
+        }
+        ValidEntry::build(date, kind, memo.into(), source, lines, None)
+    }
+
+    /// An entry read back from the store, checked again.
+    pub(super) fn stored(
+        date: NaiveDate,
+        kind: EntryKind,
+        memo: String,
+        source: Source,
+        lines: Vec<Line>,
+        reverses: Option<EntryId>,
+    ) -> Result<ValidEntry, EntryError> {
+        if (kind == EntryKind::Reversal) != reverses.is_some() {
+            return Err(EntryError::ReversalWithoutOriginal);
+        }
+        ValidEntry::build(date, kind, memo, source, lines, reverses)
+    }
+
+    fn build(
+        date: NaiveDate,
+        kind: EntryKind,
+        memo: String,
+        source: Source,
+        lines: Vec<Line>,
+        reverses: Option<EntryId>,
+    ) -> Result<ValidEntry, EntryError> {
+        let memo = memo.trim().to_owned();
         if memo.is_empty() {
             return Err(EntryError::EmptyMemo);
         }
@@ -224,7 +256,7 @@ impl ValidEntry {
             memo,
             source,
             lines,
-            reverses: None,
+            reverses,
             total_cents: debits,
         })
     }
@@ -245,21 +277,14 @@ impl ValidEntry {
                 ..l.clone()
             })
             .collect();
-        let mut entry = ValidEntry::new(
+        ValidEntry::build(
             date,
             EntryKind::Reversal,
-            memo,
+            memo.into(),
             original.source.clone(),
             lines,
-        )?;
-        entry.reverses = Some(original_id.clone());
-        Ok(entry)
-    }
-
-    /// Rebuilds a stored reversal (the store reads `reverses` back).
-    pub(super) fn with_reverses(mut self, reverses: Option<EntryId>) -> ValidEntry {
-        self.reverses = reverses;
-        self
+            Some(original_id.clone()),
+        )
     }
 
     pub fn date(&self) -> NaiveDate {
@@ -374,6 +399,17 @@ mod tests {
             ],
         );
         assert_eq!(blank, Err(EntryError::EmptyMemo));
+        let unanchored = ValidEntry::new(
+            day(),
+            EntryKind::Reversal,
+            "undo",
+            Source::default(),
+            vec![
+                Line::debit(Account::Bank, d("1")),
+                Line::credit(Account::LabRevenue, d("1")),
+            ],
+        );
+        assert_eq!(unanchored, Err(EntryError::ReversalWithoutOriginal));
     }
 
     #[test]

@@ -181,7 +181,7 @@ pub fn list(conn: &mut DbConnection, filter: &EntryFilter) -> QueryResult<Vec<En
     assemble(conn, rows)
 }
 
-/// Reads the lines of `rows` and rebuilds each entry through `ValidEntry::new`, so a row that no
+/// Reads the lines of `rows` and rebuilds each entry through `ValidEntry::stored`, so a row that no
 /// longer balances is an error, never a silent wrong figure.
 fn assemble(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec<Entry>> {
     let mut by_entry: HashMap<String, Vec<LineRow>> = HashMap::new();
@@ -224,9 +224,9 @@ fn entry_from_rows(row: EntryRow, line_rows: Vec<LineRow>) -> QueryResult<Entry>
         encounter_id: row.encounter_id.map(EncounterId::from_stored),
         payment_method,
     };
-    let body = ValidEntry::new(row.entry_date, kind, row.memo, source, lines)
-        .map_err(|e| bad_value(format!("journal entry {}: {e}", row.id)))?
-        .with_reverses(row.reverses.map(EntryId::from_stored));
+    let reverses = row.reverses.map(EntryId::from_stored);
+    let body = ValidEntry::stored(row.entry_date, kind, row.memo, source, lines, reverses)
+        .map_err(|e| bad_value(format!("journal entry {}: {e}", row.id)))?;
     Ok(Entry {
         id: EntryId::from_stored(row.id),
         body,

@@ -276,8 +276,15 @@ api_test! {
         // The trigger refuses a raw entry dated in November; the same in December passes.
         let id = EntryId::generate().to_string();
         let in_november = [line_sql(&id, 1, "1000", 100, 0), line_sql(&id, 2, "4900", 0, 100), entry_sql(&id, "2026-11-15", 100, 100, 2)];
-        let refused = raw(&mut conn, &in_november).unwrap_err();
-        assert!(refused.contains("period_closed"), "{refused}");
+        let refused = conn
+            .transaction::<_, diesel::result::Error, _>(|c| {
+                for statement in &in_november {
+                    diesel::sql_query(statement).execute(c)?;
+                }
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(AppError::from(refused).code(), "period_closed", "the trigger's refusal is a 409");
         let in_december = [line_sql(&id, 1, "1000", 100, 0), line_sql(&id, 2, "4900", 0, 100), entry_sql(&id, "2026-12-15", 100, 100, 2)];
         raw(&mut conn, &in_december).expect("December is open");
         assert!(raw(&mut conn, &[String::from("DELETE FROM accounting_periods")]).is_err(), "a closed period reopened");
