@@ -2,6 +2,7 @@
 //! entry not yet reversed and not itself a reversal, and every posting is audited.
 
 use chrono::NaiveDate;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use super::entry::{EntryKind, ValidEntry};
 use super::periods;
@@ -17,7 +18,16 @@ pub fn post(conn: &mut DbConnection, actor: &AuditActor, entry: &ValidEntry) -> 
     if let Some(original) = entry.reverses() {
         ensure_reversible(conn, original)?;
     }
-    let id = store::insert(conn, entry, actor)?;
+    let id = store::insert(conn, entry, actor).map_err(|e| match (e, entry.reverses()) {
+        // Another transaction reversed it first: the unique index on `reverses` decided.
+        (DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _), Some(original)) => {
+            AppError::conflict(
+                "already_reversed",
+                format!("entry {original} is already reversed"),
+            )
+        }
+        (e, _) => e.into(),
+    })?;
     let mut event = Audit::new("post", "journal_entry", &id).detail(format!(
         "{} {} lines",
         entry.kind().as_str(),

@@ -10,6 +10,7 @@ use backoffice::ledger::standard::{self, ClaimRef, Payer, RefundOf};
 use backoffice::ledger::{
     self, Account, EntryFilter, EntryKind, Month, PaymentMethod, RevenueCategory, Span, ValidEntry,
 };
+use backoffice::money::from_cents;
 use chrono::NaiveDate;
 use diesel::{Connection, RunQueryDsl};
 use rust_decimal::Decimal;
@@ -315,5 +316,57 @@ api_test! {
         assert_eq!(invalid_fields(&backwards), vec!["from"]);
         let biller = app.token_for("biller").await;
         expect_problem(app.get("/ledger/trial-balance", &biller).await, StatusCode::FORBIDDEN).await;
+    }
+}
+
+api_test! {
+    async fn stored_balances_agree_with_the_in_memory_ledger(app) {
+        use backoffice::ledger::fold::Ledger;
+        let mut conn = app.db();
+        let mut memory = Ledger::new();
+        let (a, b) = (claim(), claim());
+        let p = a.patient_id.clone();
+        let lab = [(RevenueCategory::Lab, d("80")), (RevenueCategory::Other, d("20"))];
+        let entries = vec![
+            standard::charge(day(11, 2), &a, None, Payer::Insurance, &lab).unwrap(),
+            standard::charge(day(11, 2), &b, None, Payer::Patient, &lab[..1]).unwrap(),
+            standard::insurance_payment(day(11, 9), &a, None, d("55.55")).unwrap(),
+            standard::contractual_adjustment(day(11, 9), &a, None, d("14.45")).unwrap(),
+            standard::transfer_to_patient(day(11, 9), &a, None, d("30")).unwrap(),
+            standard::other_adjustment(day(11, 10), &b, Payer::Patient, None, d("5")).unwrap(),
+            standard::patient_payment(day(11, 12), &b.patient_id, Some(&b.claim_id), PaymentMethod::Cash, d("100"), d("75")).unwrap(),
+            standard::patient_payment(day(11, 12), &p, Some(&a.claim_id), PaymentMethod::Check, d("10"), d("30")).unwrap(),
+            standard::write_off(day(11, 28), &a, backoffice::ledger::standard::WriteOffTo::BadDebt, d("20")).unwrap(),
+            standard::refund(day(11, 29), &b.patient_id, None, RefundOf::Unapplied, PaymentMethod::Check, d("25")).unwrap(),
+        ];
+        let mut stored = Vec::new();
+        for entry in &entries {
+            stored.push(post(&mut conn, entry).unwrap());
+            memory.apply(entry.clone()).unwrap();
+        }
+        let reversed = memory.entries()[2].0.clone();
+        memory.reverse(&reversed, day(11, 30)).unwrap();
+        reverse(&mut conn, &stored[2], day(11, 30)).unwrap();
+
+        let tb = ledger::trial_balance(&mut conn, Span::AsOf(day(11, 30))).unwrap();
+        for account in Account::ALL {
+            let (debits, credits) = memory.account(account);
+            let row = tb.accounts.iter().find(|r| r.code == account.code()).unwrap();
+            assert_eq!((row.debits, row.credits), (from_cents(debits), from_cents(credits)), "{}", account.code());
+        }
+        for c in [&a, &b] {
+            let db = ledger::claim_balance(&mut conn, &c.claim_id, None).unwrap();
+            let mem = memory.claim(&c.claim_id);
+            assert_eq!((db.insurance, db.patient), (from_cents(mem.insurance), from_cents(mem.patient)));
+            let patient = ledger::patient_balance(&mut conn, &c.patient_id, None).unwrap();
+            assert_eq!(patient.receivable, from_cents(memory.patient_receivable(&c.patient_id)));
+            assert_eq!(patient.unapplied, from_cents(memory.unapplied(&c.patient_id)));
+        }
+        assert_eq!(ledger::claim_balance(&mut conn, &a.claim_id, None).unwrap().total, d("55.55"), "100 - 14.45 adjusted - 10 paid - 20 written off; the payment reversed");
+        assert_eq!(ledger::patient_balance(&mut conn, &b.patient_id, None).unwrap().unapplied, d("0.00"));
+        // Read back, every stored entry is the one posted.
+        for (id, entry) in stored.iter().zip(&entries) {
+            assert_eq!(&ledger::find(&mut conn, id).unwrap().body, entry);
+        }
     }
 }
