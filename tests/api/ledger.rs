@@ -370,3 +370,25 @@ api_test! {
         }
     }
 }
+
+api_test! {
+    async fn two_clerks_reversing_one_entry_at_once_post_one_reversal(app) {
+        let (_, charge) = charged(&mut app.db());
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let clerks: Vec<_> = (0..2)
+            .map(|_| {
+                let (mut conn, barrier, charge) = (app.db(), barrier.clone(), charge.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    reverse(&mut conn, &charge, day(11, 20)).map_err(|e| e.code())
+                })
+            })
+            .collect();
+        let mut outcomes: Vec<Result<EntryId, &str>> = clerks.into_iter().map(|c| c.join().unwrap()).collect();
+        outcomes.sort_by_key(|o| o.is_err());
+        assert!(outcomes[0].is_ok(), "{outcomes:?}");
+        assert_eq!(outcomes[1], Err("already_reversed"));
+        let reversals = ledger::list(&mut app.db(), &EntryFilter { kind: Some(EntryKind::Reversal), ..Default::default() }).unwrap();
+        assert_eq!(reversals.len(), 1);
+    }
+}
