@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::http::{AppState, PrivacyRootSpan, configure_extractors, not_found_route, with_conn};
-use crate::{audit, auth, claims, coding, directory, specimens};
+use crate::{audit, auth, claims, coding, directory, ledger, specimens};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -41,6 +41,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(coding::EncountersApi::openapi());
     doc.merge(codesets::routes::CodesApi::openapi());
     doc.merge(claims::ClaimsApi::openapi());
+    doc.merge(ledger::LedgerApi::openapi());
     doc
 }
 
@@ -66,6 +67,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     coding::configure(cfg);
     codesets::routes::configure(cfg);
     claims::configure(cfg);
+    ledger::configure(cfg);
 }
 
 /// Starts serving on an already bound listener (tests bind port 0).

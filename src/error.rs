@@ -313,6 +313,11 @@ impl From<DieselError> for AppError {
                     "a concurrent change interfered; retry the request",
                 ),
                 DatabaseErrorKind::ClosedConnection => AppError::Unavailable(info.message().into()),
+                // The ledger's trigger, when a period closed between the code's check and the insert.
+                _ if info.message().contains("period_closed") => AppError::conflict(
+                    "period_closed",
+                    "the accounting period of the entry date is closed",
+                ),
                 _ if is_busy(info.message()) => AppError::Unavailable(info.message().into()),
                 _ => AppError::Internal(format!("database error: {}", info.message())),
             },

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod http;
+pub mod ledger;
 pub mod money;
 pub mod remittance;
 pub mod specimens;

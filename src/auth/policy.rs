@@ -60,6 +60,8 @@ const CLAIM_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 const CLAIM_READERS: Access = Access::Roles(&[Admin, Biller, Coder, Accountant]);
 /// Labels are printed at the bench and at the front desk (where tubes are drawn).
 const LABEL_PRINTERS: Access = Access::Roles(&[Admin, FrontDesk, LabTech]);
+/// The books: accountants read them (billers and the front desk post through their own routes).
+const LEDGER_READERS: Access = Access::Roles(&[Admin, Accountant]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -169,6 +171,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/x12/inbound", CLAIM_READERS),
     rule("POST", "/x12/inbound", CLAIM_WRITERS),
     rule("GET", "/x12/inbound/{file_id}", CLAIM_READERS),
+    rule("GET", "/ledger/trial-balance", LEDGER_READERS),
     rule("GET", "/codes/search", EVERYONE),
     rule("GET", "/codes/versions", EVERYONE),
     rule("GET", "/codes/{system}/{code}", EVERYONE),

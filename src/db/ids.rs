@@ -75,6 +75,7 @@ typed_id!(
     ClaimId,
     ClaimBatchId,
     InboundFileId,
+    EntryId,
 );
 
 #[cfg(test)]

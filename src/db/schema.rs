@@ -584,6 +584,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    ledger_accounts (code) {
+        code -> Text,
+        name -> Text,
+        account_type -> Text,
+        normal_balance -> Text,
+    }
+}
+
+diesel::table! {
+    accounting_periods (month) {
+        month -> Text,
+        closed_at -> Timestamp,
+        closed_by_id -> Nullable<Text>,
+        closed_by -> Text,
+    }
+}
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Text,
+        entry_date -> Date,
+        kind -> Text,
+        memo -> Text,
+        claim_id -> Nullable<Text>,
+        remittance_id -> Nullable<Text>,
+        patient_id -> Nullable<Text>,
+        encounter_id -> Nullable<Text>,
+        payment_method -> Nullable<Text>,
+        reverses -> Nullable<Text>,
+        debit_total -> BigInt,
+        credit_total -> BigInt,
+        line_count -> Integer,
+        actor_id -> Nullable<Text>,
+        actor -> Text,
+        posted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    journal_lines (entry_id, line_no) {
+        entry_id -> Text,
+        line_no -> Integer,
+        account_code -> Text,
+        debit_cents -> BigInt,
+        credit_cents -> BigInt,
+        patient_id -> Nullable<Text>,
+        claim_id -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -604,6 +655,8 @@ diesel::joinable!(claim_events -> claims (claim_id));
 diesel::joinable!(claim_batches -> trading_partners (partner_id));
 diesel::joinable!(claim_batch_claims -> claim_batches (batch_id));
 diesel::joinable!(claim_batch_claims -> claims (claim_id));
+diesel::joinable!(journal_lines -> journal_entries (entry_id));
+diesel::joinable!(journal_lines -> ledger_accounts (account_code));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -644,4 +697,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     claim_batches,
     claim_batch_claims,
     x12_inbound_files,
+    ledger_accounts,
+    accounting_periods,
+    journal_entries,
+    journal_lines,
 );

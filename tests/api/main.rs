@@ -23,6 +23,7 @@ mod fees;
 mod health;
 mod inbound;
 mod labels;
+mod ledger;
 mod locations;
 mod migrations;
 mod patients;

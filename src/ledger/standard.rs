@@ -1,0 +1,262 @@
+//! The standard entries of the business events, so posting code (claims, remittances, the front desk)
+//! calls one function per event instead of choosing accounts. Each builder is pure: it returns the
+//! `ValidEntry` and `journal::post` writes it. Receivable lines carry the claim and patient they belong
+//! to, so the claim and patient subledgers are sums of lines.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::accounts::{Account, RevenueCategory};
+use super::entry::{EntryError, EntryKind, Line, PaymentMethod, Source, ValidEntry};
+use crate::db::ids::{ClaimId, EncounterId, PatientId};
+
+/// Whom a charge is billed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payer {
+    Insurance,
+    Patient,
+}
+
+impl Payer {
+    fn receivable(self) -> Account {
+        match self {
+            Payer::Insurance => Account::InsuranceReceivable,
+            Payer::Patient => Account::PatientReceivable,
+        }
+    }
+}
+
+/// The claim (and its patient) an event is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRef {
+    pub claim_id: ClaimId,
+    pub patient_id: PatientId,
+}
+
+impl ClaimRef {
+    fn source(&self) -> Source {
+        Source {
+            claim_id: Some(self.claim_id.clone()),
+            patient_id: Some(self.patient_id.clone()),
+            ..Source::default()
+        }
+    }
+
+    /// A receivable line of this claim.
+    fn line(&self, line: Line) -> Line {
+        line.claim(Some(&self.claim_id))
+            .patient(Some(&self.patient_id))
+    }
+}
+
+/// A charge: Dr the payer's receivable for the total, Cr revenue of each line's category.
+pub fn charge(
+    date: NaiveDate,
+    claim: &ClaimRef,
+    encounter: Option<&EncounterId>,
+    payer: Payer,
+    lines: &[(RevenueCategory, Decimal)],
+) -> Result<ValidEntry, EntryError> {
+    let total: Decimal = lines.iter().map(|(_, amount)| *amount).sum();
+    let mut entry_lines = vec![claim.line(Line::debit(payer.receivable(), total))];
+    entry_lines.extend(
+        lines
+            .iter()
+            .map(|(category, amount)| Line::credit(category.account(), *amount)),
+    );
+    let source = Source {
+        encounter_id: encounter.cloned(),
+        ..claim.source()
+    };
+    ValidEntry::new(date, EntryKind::Charge, "charge", source, entry_lines)
+}
+
+/// An insurance payment on a claim: Dr bank, Cr insurance receivable.
+pub fn insurance_payment(
+    date: NaiveDate,
+    claim: &ClaimRef,
+    remittance: Option<&str>,
+    amount: Decimal,
+) -> Result<ValidEntry, EntryError> {
+    two_lines(
+        date,
+        EntryKind::InsurancePayment,
+        "insurance payment",
+        remittance_source(claim, remittance),
+        Line::debit(Account::Bank, amount),
+        claim.line(Line::credit(Account::InsuranceReceivable, amount)),
+    )
+}
+
+/// A contractual adjustment (CO): Dr contractual adjustments, Cr insurance receivable.
+pub fn contractual_adjustment(
+    date: NaiveDate,
+    claim: &ClaimRef,
+    remittance: Option<&str>,
+    amount: Decimal,
+) -> Result<ValidEntry, EntryError> {
+    two_lines(
+        date,
+        EntryKind::ContractualAdjustment,
+        "contractual adjustment",
+        remittance_source(claim, remittance),
+        Line::debit(Account::ContractualAdjustments, amount),
+        claim.line(Line::credit(Account::InsuranceReceivable, amount)),
+    )
+}
+
+/// Another adjustment (OA/PI, a courtesy discount): Dr other adjustments, Cr the payer's receivable.
+pub fn other_adjustment(
+    date: NaiveDate,
+    claim: &ClaimRef,
+    payer: Payer,
+    remittance: Option<&str>,
+    amount: Decimal,
+) -> Result<ValidEntry, EntryError> {
+    two_lines(
+        date,
+        EntryKind::OtherAdjustment,
+        "other adjustment",
+        remittance_source(claim, remittance),
+        Line::debit(Account::OtherAdjustments, amount),
+        claim.line(Line::credit(payer.receivable(), amount)),
+    )
+}
+
+/// Patient responsibility moved from insurance to the patient: Dr patient AR, Cr insurance AR.
+pub fn transfer_to_patient(
+    date: NaiveDate,
+    claim: &ClaimRef,
+    remittance: Option<&str>,
+    amount: Decimal,
+) -> Result<ValidEntry, EntryError> {
+    two_lines(
+        date,
+        EntryKind::TransferToPatient,
+        "transfer to patient responsibility",
+        remittance_source(claim, remittance),
+        claim.line(Line::debit(Account::PatientReceivable, amount)),
+        claim.line(Line::credit(Account::InsuranceReceivable, amount)),
+    )
+}
+
+/// A patient payment: Dr bank for the whole amount; Cr patient AR (of the claim, when given) up to
+/// `open_balance`, the rest Cr unapplied payments (a credit the patient holds).
+pub fn patient_payment(
+    date: NaiveDate,
+    patient: &PatientId,
+    claim: Option<&ClaimId>,
+    method: PaymentMethod,
+    amount: Decimal,
+    open_balance: Decimal,
+) -> Result<ValidEntry, EntryError> {
+    let applied = amount.min(open_balance.max(Decimal::ZERO));
+    let unapplied = amount - applied;
+    let mut lines = vec![Line::debit(Account::Bank, amount)];
+    if applied > Decimal::ZERO {
+        lines.push(
+            Line::credit(Account::PatientReceivable, applied)
+                .patient(Some(patient))
+                .claim(claim),
+        );
+    }
+    if unapplied > Decimal::ZERO {
+        lines.push(Line::credit(Account::UnappliedPayments, unapplied).patient(Some(patient)));
+    }
+    let source = Source {
+        claim_id: claim.cloned(),
+        patient_id: Some(patient.clone()),
+        payment_method: Some(method),
+        ..Source::default()
+    };
+    let memo = format!("patient payment by {}", method.as_str());
+    ValidEntry::new(date, EntryKind::PatientPayment, memo, source, lines)
+}
+
+/// What a refund gives back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundOf {
+    /// A credit the patient holds (an overpayment).
+    Unapplied,
+    /// A payment applied to the patient's receivable (which is owed again).
+    PatientReceivable,
+}
+
+/// A refund to the patient: Dr unapplied payments or patient AR, Cr bank.
+pub fn refund(
+    date: NaiveDate,
+    patient: &PatientId,
+    claim: Option<&ClaimId>,
+    of: RefundOf,
+    method: PaymentMethod,
+    amount: Decimal,
+) -> Result<ValidEntry, EntryError> {
+    let debit = match of {
+        RefundOf::Unapplied => Line::debit(Account::UnappliedPayments, amount),
+        RefundOf::PatientReceivable => Line::debit(Account::PatientReceivable, amount).claim(claim),
+    };
+    let source = Source {
+        claim_id: claim.cloned(),
+        patient_id: Some(patient.clone()),
+        payment_method: Some(method),
+        ..Source::default()
+    };
+    two_lines(
+        date,
+        EntryKind::Refund,
+        &format!("refund by {}", method.as_str()),
+        source,
+        debit.patient(Some(patient)),
+        Line::credit(Account::Bank, amount),
+    )
+}
+
+/// Where a write-off goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOffTo {
+    BadDebt,
+    OtherAdjustment,
+}
+
+/// A write-off of a patient balance: Dr bad debt or other adjustments, Cr patient AR.
+pub fn write_off(
+    date: NaiveDate,
+    claim: &ClaimRef,
+    to: WriteOffTo,
+    amount: Decimal,
+) -> Result<ValidEntry, EntryError> {
+    let account = match to {
+        WriteOffTo::BadDebt => Account::BadDebt,
+        WriteOffTo::OtherAdjustment => Account::OtherAdjustments,
+    };
+    two_lines(
+        date,
+        EntryKind::WriteOff,
+        "write-off",
+        claim.source(),
+        Line::debit(account, amount),
+        claim.line(Line::credit(Account::PatientReceivable, amount)),
+    )
+}
+
+fn remittance_source(claim: &ClaimRef, remittance: Option<&str>) -> Source {
+    Source {
+        remittance_id: remittance.map(str::to_owned),
+        ..claim.source()
+    }
+}
+
+fn two_lines(
+    date: NaiveDate,
+    kind: EntryKind,
+    memo: &str,
+    source: Source,
+    debit: Line,
+    credit: Line,
+) -> Result<ValidEntry, EntryError> {
+    ValidEntry::new(date, kind, memo, source, vec![debit, credit])
+}
+
+#[cfg(test)]
+#[path = "standard_tests.rs"]
+mod tests;
