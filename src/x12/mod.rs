@@ -5,7 +5,8 @@
 //! control numbers; [`SegmentWriter`] underneath upper-cases data, refuses delimiters inside data and
 //! pads the ISA to 106 characters. Reading: [`Reader`] learns the delimiters from the ISA and yields
 //! borrowed [`SegmentRef`]s with their [`Position`]; [`check_envelopes`] (or [`EnvelopeChecker`] in
-//! the same pass) reports envelope problems as [`Finding`]s.
+//! the same pass) reports envelope problems as [`Finding`]s; [`transaction_sets`] does both and cuts a
+//! file into its transaction sets with their envelopes.
 
 mod envelope;
 mod envelope_check;
@@ -14,6 +15,7 @@ mod headers;
 mod reader;
 mod segment;
 mod separators;
+mod sets;
 mod view;
 mod writer;
 
@@ -30,5 +32,6 @@ pub use headers::{
 pub use reader::{ISA_LENGTH, Position, Reader};
 pub use segment::{Element, Segment};
 pub use separators::{SeparatorRole, Separators};
+pub use sets::{SetsError, TransactionSet, transaction_sets};
 pub use view::{ElementRef, SegmentRef};
 pub use writer::{LineBreak, SegmentWriter, WriterOptions};

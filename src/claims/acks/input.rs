@@ -1,11 +1,11 @@
-//! From bytes to transaction sets: reads every segment, checks the envelopes in the same pass (a damaged
-//! or truncated file is refused as a whole), and hands each ST..SE body to the reader of its kind with
-//! the envelope it came in.
+//! From bytes to acknowledgement transaction sets: [`x12::transaction_sets`] reads and checks the file,
+//! this tells a 999 from a 277CA (refusing anything else and a mix of the two) and hands each ST..SE body
+//! to the reader of its kind with the envelope it came in.
 
 use serde::Serialize;
 
 use super::error::AckError;
-use crate::x12::{EnvelopeChecker, Position, Reader, SegmentRef};
+use crate::x12::{self, Position, SegmentRef, SetsError};
 
 /// Which acknowledgement a transaction set is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -64,18 +64,24 @@ pub(crate) struct TransactionSet<'a> {
 
 /// Reads and checks the interchange(s) in `input` and returns its transaction sets, all of one kind.
 pub(crate) fn transaction_sets(input: &[u8]) -> Result<Vec<TransactionSet<'_>>, AckError> {
-    let mut segments = Vec::new();
-    let mut checker = EnvelopeChecker::new();
-    for item in Reader::new(input)? {
-        let segment = item?;
-        checker.observe(&segment);
-        segments.push(segment);
-    }
-    let findings = checker.finish();
-    if !findings.is_empty() {
-        return Err(AckError::Envelope(findings));
-    }
-    let sets = split(&segments)?;
+    let sets = x12::transaction_sets(input).map_err(|e| match e {
+        SetsError::Read(error) => AckError::from(error),
+        SetsError::Envelope(findings) => AckError::Envelope(findings),
+        SetsError::Outside(position) => {
+            AckError::malformed(position, "ST", "outside an interchange and group")
+        }
+    })?;
+    let sets: Vec<TransactionSet<'_>> = sets
+        .into_iter()
+        .map(|set| {
+            Ok(TransactionSet {
+                kind: kind_of(&set)?,
+                envelope: envelope(&set.isa, &set.gs, &set.st),
+                body: set.body,
+                end: set.end,
+            })
+        })
+        .collect::<Result<_, AckError>>()?;
     let Some(first) = sets.first() else {
         return Err(AckError::NoTransactionSet);
     };
@@ -87,53 +93,9 @@ pub(crate) fn transaction_sets(input: &[u8]) -> Result<Vec<TransactionSet<'_>>, 
     Ok(sets)
 }
 
-/// Cuts checked envelopes into transaction sets. The envelope check guarantees ISA/GS/ST nesting, so
-/// any header seen here has its trailer.
-fn split<'a>(segments: &[SegmentRef<'a>]) -> Result<Vec<TransactionSet<'a>>, AckError> {
-    let mut sets = Vec::new();
-    let mut isa: Option<SegmentRef<'a>> = None;
-    let mut gs: Option<SegmentRef<'a>> = None;
-    let mut open: Option<TransactionSet<'a>> = None;
-    for segment in segments {
-        match segment.id() {
-            "ISA" => isa = Some(*segment),
-            "GS" => gs = Some(*segment),
-            "ST" => {
-                let (Some(isa), Some(gs)) = (isa, gs) else {
-                    return Err(AckError::malformed(
-                        segment.position(),
-                        "ST",
-                        "outside an interchange and group",
-                    ));
-                };
-                open = Some(TransactionSet {
-                    kind: kind_of(segment, &gs)?,
-                    envelope: envelope(&isa, &gs, segment),
-                    body: Vec::new(),
-                    end: segment.position(),
-                });
-            }
-            "SE" => {
-                if let Some(mut set) = open.take() {
-                    set.end = segment.position();
-                    sets.push(set);
-                }
-            }
-            _ => {
-                if let Some(set) = open.as_mut() {
-                    set.body.push(*segment);
-                }
-            }
-        }
-    }
-    Ok(sets)
-}
-
-fn kind_of(st: &SegmentRef<'_>, gs: &SegmentRef<'_>) -> Result<AckKind, AckError> {
-    let version = match st.get(3) {
-        "" => gs.get(8),
-        reference => reference,
-    };
+fn kind_of(set: &x12::TransactionSet<'_>) -> Result<AckKind, AckError> {
+    let version = set.version();
+    let st = &set.st;
     match st.get(1) {
         "999" => Ok(AckKind::Implementation),
         // Other 277s (the X212 claim status response) share ST01 but not the layout.
