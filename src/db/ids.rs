@@ -76,6 +76,7 @@ typed_id!(
     ClaimBatchId,
     InboundFileId,
     EntryId,
+    RemittanceId,
 );
 
 #[cfg(test)]

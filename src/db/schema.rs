@@ -635,6 +635,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    remittance_files (id) {
+        id -> Text,
+        sha256 -> Text,
+        payment_key -> Text,
+        payer_id -> Text,
+        trace_number -> Text,
+        amount_cents -> BigInt,
+        payment_date -> Date,
+        claim_count -> Integer,
+        content -> Text,
+        outcome -> Text,
+        completed -> Bool,
+        received_by -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remittance_claims (file_id, clp_index) {
+        file_id -> Text,
+        clp_index -> Integer,
+        clp01 -> Text,
+        claim_id -> Nullable<Text>,
+        claim_version -> Nullable<Integer>,
+        matched_by -> Nullable<Text>,
+        result -> Text,
+        detail -> Text,
+        posted_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    remittance_unmatched (id) {
+        id -> Text,
+        file_id -> Text,
+        clp_index -> Integer,
+        clp01 -> Text,
+        line_id -> Nullable<Text>,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -657,6 +701,8 @@ diesel::joinable!(claim_batch_claims -> claim_batches (batch_id));
 diesel::joinable!(claim_batch_claims -> claims (claim_id));
 diesel::joinable!(journal_lines -> journal_entries (entry_id));
 diesel::joinable!(journal_lines -> ledger_accounts (account_code));
+diesel::joinable!(remittance_claims -> remittance_files (file_id));
+diesel::joinable!(remittance_unmatched -> remittance_files (file_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -701,4 +747,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounting_periods,
     journal_entries,
     journal_lines,
+    remittance_files,
+    remittance_claims,
+    remittance_unmatched,
 );

@@ -1,0 +1,3 @@
+DROP TABLE remittance_unmatched;
+DROP TABLE remittance_claims;
+DROP TABLE remittance_files;
