@@ -140,6 +140,25 @@ pub fn transfer_to_patient(
     )
 }
 
+/// Patient responsibility of one kind moved from insurance to the patient, the kind named in the memo
+/// (a remittance's PR1 deductible, PR2 coinsurance, PR3 copay): Dr patient AR, Cr insurance AR.
+pub fn transfer_to_patient_for(
+    date: NaiveDate,
+    claim: &ClaimRef,
+    remittance: Option<&str>,
+    amount: Decimal,
+    kind: &str,
+) -> Result<ValidEntry, EntryError> {
+    two_lines(
+        date,
+        EntryKind::TransferToPatient,
+        &format!("transfer to patient responsibility: {kind}"),
+        remittance_source(claim, remittance),
+        claim.line(Line::debit(Account::PatientReceivable, amount)),
+        claim.line(Line::credit(Account::InsuranceReceivable, amount)),
+    )
+}
+
 /// A patient payment: Dr bank for the whole amount; Cr patient AR (of the claim, when given) up to
 /// `open_balance`, the rest Cr unapplied payments (a credit the patient holds).
 pub fn patient_payment(
