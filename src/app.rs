@@ -16,7 +16,7 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::http::{AppState, PrivacyRootSpan, configure_extractors, not_found_route, with_conn};
-use crate::{audit, auth, claims, coding, directory, ledger, specimens};
+use crate::{audit, auth, claims, coding, directory, ledger, remittance, specimens};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -42,6 +42,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(codesets::routes::CodesApi::openapi());
     doc.merge(claims::ClaimsApi::openapi());
     doc.merge(ledger::LedgerApi::openapi());
+    doc.merge(remittance::posting::RemittanceApi::openapi());
     doc
 }
 
@@ -68,6 +69,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     codesets::routes::configure(cfg);
     claims::configure(cfg);
     ledger::configure(cfg);
+    remittance::posting::configure(cfg);
 }
 
 /// Starts serving on an already bound listener (tests bind port 0).

@@ -62,6 +62,9 @@ const CLAIM_READERS: Access = Access::Roles(&[Admin, Biller, Coder, Accountant])
 const LABEL_PRINTERS: Access = Access::Roles(&[Admin, FrontDesk, LabTech]);
 /// The books: accountants read them (billers and the front desk post through their own routes).
 const LEDGER_READERS: Access = Access::Roles(&[Admin, Accountant]);
+/// Billers post remittances; accountants (and billers, who work the unmatched queue) read them.
+const REMITTANCE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
+const REMITTANCE_READERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -172,6 +175,10 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/x12/inbound", CLAIM_WRITERS),
     rule("GET", "/x12/inbound/{file_id}", CLAIM_READERS),
     rule("GET", "/ledger/trial-balance", LEDGER_READERS),
+    rule("GET", "/remittances", REMITTANCE_READERS),
+    rule("POST", "/remittances", REMITTANCE_WRITERS),
+    rule("GET", "/remittances/unmatched", REMITTANCE_READERS),
+    rule("GET", "/remittances/{remittance_id}", REMITTANCE_READERS),
     rule("GET", "/codes/search", EVERYONE),
     rule("GET", "/codes/versions", EVERYONE),
     rule("GET", "/codes/{system}/{code}", EVERYONE),

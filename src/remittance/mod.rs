@@ -23,6 +23,7 @@ mod fields;
 pub mod generate;
 mod input;
 pub mod model;
+pub mod posting;
 mod read;
 mod segments;
 

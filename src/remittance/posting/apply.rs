@@ -1,0 +1,438 @@
+//! One CLP: match it to our claim and version, then (unless a dry run) post it in the caller's
+//! transaction, which is the claim's own.
+//!
+//! Choices, so the next engineer knows what to keep or change:
+//! - Matching: CLP01 = one of our CLM01s (`claim_versions.clm01`) names claim and version; else CLP07 =
+//!   `claims.payer_claim_number` (one claim only) names the claim at its current version, reported as
+//!   `matched_by: payer_claim_number`. Lines match by REF*6R against the version's snapshot line ids;
+//!   lines that do not match are reported (and queued) but the claim still posts from its CLP amounts.
+//! - Posted: CLP02 1 and 19 (processed as primary) and 4 (denied). Not yet: reversals (22),
+//!   secondary/tertiary (2, 3, 20, 21), anything with a negative amount; they go to the work queue.
+//! - A claim posts only from `sent` or `accepted`; a `sent` claim is first moved to `accepted` (the
+//!   payer adjudicated it, so it was accepted, whatever acknowledgement we missed). Any other status
+//!   (already paid, denied, rejected...) queues the CLP: a second remittance for a claim is a
+//!   reversal/re-adjudication, which is not posted yet.
+//! - No charge entry for the claim yet (nothing posts charges at claim build yet): the charge of the
+//!   matched version is posted first, in the same transaction, dated the claim's date of service,
+//!   revenue by line (lab codes to lab revenue, the rest to office), so balances are right.
+//! - Entries, dated BPR16: insurance payment (CLP04), one contractual adjustment (CO, claim and line
+//!   CAS), one other adjustment (OA, PI and any other group), one transfer to the patient per PR reason
+//!   (memo names deductible / coinsurance / copay).
+//! - A denial (CLP02 = 4) posts no payment nor adjustment: the insurance receivable stays open for an
+//!   appeal, a correction or a write-off by a biller; the claim goes to `denied` with the CARC and RARC
+//!   codes and descriptions as `status_reasons`.
+//! - Status after: `paid` when nothing is left for the payer (insurance balance zero), else
+//!   `partially_paid`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::model::{AdjustmentAmount, PostedClaim, Unmatched};
+use super::store;
+use crate::audit::AuditActor;
+use crate::claims::Status;
+use crate::claims::build::is_lab_test;
+use crate::claims::snapshot::ClaimSnapshot;
+use crate::claims::{store as claims_store, workflow};
+use crate::coding::codesets::{Snapshot, System};
+use crate::db::DbConnection;
+use crate::db::ids::{ClaimId, PatientId};
+use crate::error::{AppError, AppResult};
+use crate::ledger::standard::{self, ClaimRef, Payer};
+use crate::ledger::{self, EntryFilter, EntryKind, RevenueCategory, ValidEntry};
+use crate::remittance::ClaimPayment;
+
+/// What the posting of one CLP needs besides the CLP.
+pub struct Context<'a> {
+    pub actor: &'a AuditActor,
+    pub codes: &'a Snapshot,
+    /// The remittance file's id (none on a dry run).
+    pub file_id: Option<&'a str>,
+    /// BPR16: the date entries are posted on.
+    pub payment_date: NaiveDate,
+    pub dry_run: bool,
+}
+
+/// What one CLP came to.
+pub enum Step {
+    Posted(Box<PostedClaim>, Vec<Unmatched>),
+    Unmatched(Vec<Unmatched>),
+}
+
+struct Matched {
+    claim_id: ClaimId,
+    version: i32,
+    by: &'static str,
+    patient_id: PatientId,
+    status: Status,
+    snapshot: ClaimSnapshot,
+}
+
+fn unmatched(index: i32, clp: &ClaimPayment, reason: impl Into<String>) -> Step {
+    Step::Unmatched(vec![Unmatched {
+        clp_index: index,
+        clp01: clp.claim_id.clone(),
+        line_id: None,
+        reason: reason.into(),
+    }])
+}
+
+/// Matches the CLP and posts it (or says what would be posted).
+pub fn post_claim(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    index: i32,
+    clp: &ClaimPayment,
+) -> AppResult<Step> {
+    let Some(matched) = find_claim(conn, clp)? else {
+        let mut reason = format!("CLP01 {} is none of our claim ids", clp.claim_id);
+        if let Some(number) = &clp.payer_claim_number {
+            reason.push_str(&format!(" and CLP07 {number} names no single claim"));
+        }
+        return Ok(unmatched(index, clp, reason));
+    };
+    if let Some(reason) = not_postable(clp) {
+        return Ok(unmatched(index, clp, reason));
+    }
+    if !matches!(matched.status, Status::Sent | Status::Accepted) {
+        let reason = format!(
+            "claim {} is {}; a remittance posts to a sent or accepted claim (re-adjudications are not posted yet)",
+            clp.claim_id,
+            matched.status.as_str()
+        );
+        return Ok(unmatched(index, clp, reason));
+    }
+    let line_misses = match_lines(index, clp, &matched.snapshot);
+    let posted = post_matched(conn, ctx, index, clp, &matched, &line_misses)?;
+    Ok(Step::Posted(Box::new(posted), line_misses.1))
+}
+
+fn find_claim(conn: &mut DbConnection, clp: &ClaimPayment) -> AppResult<Option<Matched>> {
+    let mut found = store::version_by_clm01(conn, &clp.claim_id)?.map(|(id, v)| (id, v, "clm01"));
+    if found.is_none()
+        && let Some(number) = clp.payer_claim_number.as_deref().filter(|n| !n.is_empty())
+    {
+        found = store::claim_by_payer_number(conn, number)?
+            .map(|(id, v)| (id, v, "payer_claim_number"));
+    }
+    let Some((claim_id, version, by)) = found else {
+        return Ok(None);
+    };
+    let summary =
+        claims_store::find_summary(conn, &claim_id)?.ok_or(AppError::NotFound("claim"))?;
+    let stored = claims_store::find_version(conn, &claim_id, version)?
+        .ok_or(AppError::NotFound("claim version"))?;
+    Ok(Some(Matched {
+        claim_id,
+        version,
+        by,
+        patient_id: summary.patient_id,
+        status: summary.status,
+        snapshot: stored.snapshot,
+    }))
+}
+
+/// Why this CLP is not posted by this first slice, if it is not.
+fn not_postable(clp: &ClaimPayment) -> Option<String> {
+    match clp.status.as_str() {
+        "1" | "19" | "4" => {}
+        "22" => return Some("reversals (CLP02 = 22) are not posted yet".into()),
+        other => {
+            return Some(format!(
+                "CLP02 = {other} (not processed as primary) is not posted yet"
+            ));
+        }
+    }
+    let negative = clp.paid < Decimal::ZERO
+        || all_adjustments(clp).any(|(_, _, amount)| amount < Decimal::ZERO);
+    negative.then(|| "negative amounts (corrections) are not posted yet".into())
+}
+
+fn all_adjustments(clp: &ClaimPayment) -> impl Iterator<Item = (&str, &str, Decimal)> {
+    clp.adjustments
+        .iter()
+        .chain(clp.lines.iter().flat_map(|line| &line.adjustments))
+        .map(|a| (a.group.as_str(), a.reason.as_str(), a.amount))
+}
+
+/// The line ids matched, and the lines that matched nothing.
+fn match_lines(
+    index: i32,
+    clp: &ClaimPayment,
+    snapshot: &ClaimSnapshot,
+) -> (Vec<String>, Vec<Unmatched>) {
+    let mut matched = Vec::new();
+    let mut misses = Vec::new();
+    for (n, line) in clp.lines.iter().enumerate() {
+        // Payers may upper-case REF*6R (our line ids are lower-case UUIDs): compare without case.
+        let ours = line.line_id().and_then(|id| {
+            snapshot
+                .claim
+                .lines
+                .iter()
+                .find(|l| l.line_id.eq_ignore_ascii_case(id))
+        });
+        match (line.line_id(), ours) {
+            (_, Some(ours)) => matched.push(ours.line_id.clone()),
+            (Some(id), None) => misses.push(Unmatched {
+                clp_index: index,
+                clp01: clp.claim_id.clone(),
+                line_id: Some(id.to_owned()),
+                reason: format!("REF*6R {id} is not a line of the claim version billed"),
+            }),
+            (None, None) => misses.push(Unmatched {
+                clp_index: index,
+                clp01: clp.claim_id.clone(),
+                line_id: None,
+                reason: format!("service line {} has no REF*6R", n + 1),
+            }),
+        }
+    }
+    (matched, misses)
+}
+
+/// Sums by (group, reason), in code order.
+fn by_reason(clp: &ClaimPayment, ctx: &Context) -> Vec<AdjustmentAmount> {
+    let mut sums: BTreeMap<(String, String), Decimal> = BTreeMap::new();
+    for (group, reason, amount) in all_adjustments(clp) {
+        *sums.entry((group.into(), reason.into())).or_default() += amount;
+    }
+    sums.into_iter()
+        .map(|((group, reason), amount)| AdjustmentAmount {
+            description: ctx.codes.describe(System::Carc, &reason, ctx.payment_date),
+            group,
+            reason,
+            amount,
+        })
+        .collect()
+}
+
+fn pr_kind(reason: &str) -> String {
+    match reason {
+        "1" => "PR1 deductible".into(),
+        "2" => "PR2 coinsurance".into(),
+        "3" => "PR3 copay".into(),
+        other => format!("PR{other}"),
+    }
+}
+
+fn post_matched(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    index: i32,
+    clp: &ClaimPayment,
+    m: &Matched,
+    lines: &(Vec<String>, Vec<Unmatched>),
+) -> AppResult<PostedClaim> {
+    let denied = clp.is_denied();
+    let adjustments = if denied {
+        Vec::new()
+    } else {
+        by_reason(clp, ctx)
+    };
+    let paid = if denied { Decimal::ZERO } else { clp.paid };
+    let contractual: Decimal = adjustments
+        .iter()
+        .filter(|a| a.group == "CO")
+        .map(|a| a.amount)
+        .sum();
+    let (pr, other): (Vec<AdjustmentAmount>, Vec<AdjustmentAmount>) = adjustments
+        .into_iter()
+        .filter(|a| a.group != "CO")
+        .partition(|a| a.group == "PR");
+    let claim = ClaimRef {
+        claim_id: m.claim_id.clone(),
+        patient_id: m.patient_id.clone(),
+    };
+    let charge = charge_entry(conn, &claim, &m.snapshot)?;
+    let mut entries: Vec<ValidEntry> = charge.iter().cloned().collect();
+    entries.extend(adjudication_entries(
+        ctx,
+        &claim,
+        paid,
+        contractual,
+        &other,
+        &pr,
+    )?);
+    let before = match &charge {
+        Some(_) => m.snapshot.claim.total_charge,
+        None => ledger::claim_balance(conn, &m.claim_id, None)?.insurance,
+    };
+    let taken: Decimal = paid
+        + contractual
+        + other.iter().map(|a| a.amount).sum::<Decimal>()
+        + pr.iter().map(|a| a.amount).sum::<Decimal>();
+    let insurance_left = before - taken;
+    let to = if denied {
+        Status::Denied
+    } else if insurance_left <= Decimal::ZERO {
+        Status::Paid
+    } else {
+        Status::PartiallyPaid
+    };
+    let mut ids = Vec::new();
+    let (insurance_balance, patient_balance) = if ctx.dry_run {
+        let patient = ledger::claim_balance(conn, &m.claim_id, None)?.patient
+            + pr.iter().map(|a| a.amount).sum::<Decimal>();
+        (insurance_left, patient)
+    } else {
+        for entry in &entries {
+            ids.push(ledger::post(conn, ctx.actor, entry)?.to_string());
+        }
+        move_claim(conn, ctx, clp, m, to)?;
+        let balance = ledger::claim_balance(conn, &m.claim_id, None)?;
+        (balance.insurance, balance.patient)
+    };
+    Ok(PostedClaim {
+        clp_index: index,
+        clp01: clp.claim_id.clone(),
+        claim_id: m.claim_id.to_string(),
+        claim_version: m.version,
+        matched_by: m.by.into(),
+        clp_status: clp.status.clone(),
+        status_before: m.status.as_str().into(),
+        status_after: to.as_str().into(),
+        charge_posted: charge.is_some(),
+        paid,
+        contractual,
+        other_adjustments: other,
+        patient_responsibility: pr,
+        lines_matched: lines.0.clone(),
+        insurance_balance,
+        patient_balance,
+        entries: ids,
+    })
+}
+
+/// The charge entry of the version, when the claim has none yet.
+fn charge_entry(
+    conn: &mut DbConnection,
+    claim: &ClaimRef,
+    snapshot: &ClaimSnapshot,
+) -> AppResult<Option<ValidEntry>> {
+    let filter = EntryFilter {
+        kind: Some(EntryKind::Charge),
+        claim_id: Some(claim.claim_id.clone()),
+        ..EntryFilter::default()
+    };
+    if !ledger::list(conn, &filter)?.is_empty() {
+        return Ok(None);
+    }
+    let mut by_category: BTreeMap<u8, (RevenueCategory, Decimal)> = BTreeMap::new();
+    for line in &snapshot.claim.lines {
+        let (key, category) = if is_lab_test(&line.code, None) {
+            (0, RevenueCategory::Lab)
+        } else {
+            (1, RevenueCategory::Office)
+        };
+        by_category
+            .entry(key)
+            .or_insert((category, Decimal::ZERO))
+            .1 += line.charge;
+    }
+    let lines: Vec<(RevenueCategory, Decimal)> = by_category
+        .into_values()
+        .filter(|(_, amount)| *amount > Decimal::ZERO)
+        .collect();
+    let entry = standard::charge(
+        snapshot.claim.date_of_service,
+        claim,
+        None,
+        Payer::Insurance,
+        &lines,
+    )?;
+    Ok(Some(entry))
+}
+
+fn adjudication_entries(
+    ctx: &Context,
+    claim: &ClaimRef,
+    paid: Decimal,
+    contractual: Decimal,
+    other: &[AdjustmentAmount],
+    pr: &[AdjustmentAmount],
+) -> AppResult<Vec<ValidEntry>> {
+    let date = ctx.payment_date;
+    let source = ctx.file_id;
+    let mut entries = Vec::new();
+    if paid > Decimal::ZERO {
+        entries.push(standard::insurance_payment(date, claim, source, paid)?);
+    }
+    if contractual > Decimal::ZERO {
+        entries.push(standard::contractual_adjustment(
+            date,
+            claim,
+            source,
+            contractual,
+        )?);
+    }
+    let other_total: Decimal = other.iter().map(|a| a.amount).sum();
+    if other_total > Decimal::ZERO {
+        entries.push(standard::other_adjustment(
+            date,
+            claim,
+            Payer::Insurance,
+            source,
+            other_total,
+        )?);
+    }
+    for item in pr.iter().filter(|a| a.amount > Decimal::ZERO) {
+        entries.push(standard::transfer_to_patient_for(
+            date,
+            claim,
+            source,
+            item.amount,
+            &pr_kind(&item.reason),
+        )?);
+    }
+    Ok(entries)
+}
+
+fn move_claim(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    clp: &ClaimPayment,
+    m: &Matched,
+    to: Status,
+) -> AppResult<()> {
+    let detail = format!("835 CLP {} (CLP02 = {})", clp.claim_id, clp.status);
+    if m.status == Status::Sent {
+        workflow::transition(
+            conn,
+            ctx.actor,
+            &m.claim_id,
+            Status::Accepted,
+            Some("the payer adjudicated it (835)"),
+        )?;
+    }
+    workflow::transition(conn, ctx.actor, &m.claim_id, to, Some(&detail))?;
+    if to == Status::Denied {
+        claims_store::set_status_reasons(conn, &m.claim_id, &denial_reasons(ctx, clp))?;
+    }
+    Ok(())
+}
+
+/// The CARC (claim and line CAS) and RARC (MOA/MIA, line LQ) codes of a denial, with descriptions.
+fn denial_reasons(ctx: &Context, clp: &ClaimPayment) -> Vec<serde_json::Value> {
+    let mut reasons: Vec<serde_json::Value> = all_adjustments(clp)
+        .map(|(group, reason, amount)| {
+            json!({"source": "835", "kind": "carc", "group": group, "code": reason,
+                   "description": ctx.codes.describe(System::Carc, reason, ctx.payment_date),
+                   "amount": amount.to_string(), "remittance_id": ctx.file_id})
+        })
+        .collect();
+    let remarks = clp
+        .adjudication
+        .iter()
+        .flat_map(|a| a.remark_codes.iter().map(String::as_str))
+        .chain(clp.lines.iter().flat_map(|l| l.remark_codes()));
+    for code in remarks {
+        reasons.push(json!({"source": "835", "kind": "rarc", "code": code,
+            "description": ctx.codes.describe(System::Rarc, code, ctx.payment_date),
+            "remittance_id": ctx.file_id}));
+    }
+    reasons
+}

@@ -1,0 +1,290 @@
+//! One 835 file in: read and checked at the edge, recorded once, then each claim posted in its own
+//! transaction, so a crash between two claims leaves whole claims posted and importing the file again
+//! posts only the claims not yet done.
+
+use chrono::NaiveDate;
+
+use super::apply::{Context, Step, post_claim};
+use super::model::{Outcome, PaymentSummary, Unmatched};
+use super::store::{self, ClaimMark, NewFile};
+use crate::audit::{self, Audit, AuditActor};
+use crate::coding::codesets::Snapshot;
+use crate::db::ids::RemittanceId;
+use crate::db::{DbConnection, write_transaction};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::money::to_cents;
+use crate::remittance::{
+    ClaimPayment, Imbalance, Remittance, Subject, balance, fingerprint, read_835,
+};
+
+pub const RESOURCE: &str = "remittance";
+
+/// An 835 that reads and balances.
+pub struct EraFile {
+    sha256: String,
+    content: String,
+    remittances: Vec<Remittance>,
+}
+
+fn describe(imbalance: &Imbalance) -> String {
+    let subject = match &imbalance.subject {
+        Subject::Payment { trace } => format!("payment {trace}"),
+        Subject::Claim { claim_id } => format!("claim {claim_id}"),
+        Subject::Line {
+            claim_id,
+            line_id,
+            line_number,
+        } => match line_id {
+            Some(id) => format!("claim {claim_id} line {id}"),
+            None => format!("claim {claim_id} line {line_number}"),
+        },
+    };
+    format!(
+        "{subject} does not balance ({}): expected {}, found {} (segment {})",
+        imbalance.rule, imbalance.expected, imbalance.found, imbalance.position.segment
+    )
+}
+
+impl EraFile {
+    /// Reads the file: 422 naming `file` when it does not read, or when it does not balance (every
+    /// finding listed; nothing is posted from a file whose amounts do not add up).
+    pub fn read(bytes: Vec<u8>) -> AppResult<EraFile> {
+        let remittances = read_835(&bytes).map_err(|e| AppError::invalid("file", e.to_string()))?;
+        let findings: Vec<FieldError> = remittances
+            .iter()
+            .flat_map(balance::check)
+            .map(|imbalance| FieldError::new("file", describe(&imbalance)))
+            .collect();
+        if !findings.is_empty() {
+            return Err(AppError::Validation(findings));
+        }
+        Ok(EraFile {
+            sha256: fingerprint(&bytes),
+            content: String::from_utf8_lossy(&bytes).into_owned(),
+            remittances,
+        })
+    }
+
+    fn payment_key(&self) -> String {
+        self.remittances
+            .iter()
+            .map(|r| {
+                let (payer, trace, amount) = r.payment_key();
+                format!("{payer}|{trace}|{}", amount.normalize())
+            })
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+
+    fn claims(&self) -> impl Iterator<Item = (i32, NaiveDate, &ClaimPayment)> {
+        self.remittances
+            .iter()
+            .flat_map(|r| r.claims.iter().map(move |c| (r.payment.date, c)))
+            .enumerate()
+            .map(|(i, (date, c))| (i32::try_from(i).unwrap_or(i32::MAX), date, c))
+    }
+
+    fn payments(&self) -> Vec<PaymentSummary> {
+        self.remittances
+            .iter()
+            .map(|r| PaymentSummary {
+                payer_id: r.trace.originator_id.clone(),
+                trace_number: r.trace.number.clone(),
+                amount: r.payment.amount,
+                method: r.payment.method.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Imports the file (or, with `dry_run`, says what importing it would post, posting nothing).
+pub fn import(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    codes: &Snapshot,
+    file: &EraFile,
+    dry_run: bool,
+) -> AppResult<Outcome> {
+    let key = file.payment_key();
+    let mut outcome = Outcome {
+        sha256: file.sha256.clone(),
+        dry_run,
+        payments: file.payments(),
+        ..Outcome::default()
+    };
+    if dry_run {
+        if let Some((id, _)) = store::existing(conn, &file.sha256, &key)? {
+            outcome.id = Some(id.to_string());
+            outcome.duplicate = true;
+            return Ok(outcome);
+        }
+        for (index, date, clp) in file.claims() {
+            let ctx = context(actor, codes, None, date, true);
+            record(&mut outcome, post_claim(conn, &ctx, index, clp)?);
+        }
+        return Ok(outcome);
+    }
+    let (id, completed) = write_transaction(conn, |conn| reserve(conn, actor, file, &key))?;
+    if completed {
+        let mut earlier = store::outcome(conn, &id)?.unwrap_or_default();
+        earlier.duplicate = true;
+        earlier.id = Some(id.to_string());
+        return Ok(earlier);
+    }
+    outcome.id = Some(id.to_string());
+    let done = store::done_indexes(conn, &id)?;
+    for (index, date, clp) in file.claims() {
+        if done.contains(&index) {
+            outcome.already_done.push(index);
+            continue;
+        }
+        let ctx = context(actor, codes, Some(id.as_str()), date, false);
+        let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, &id, index, clp));
+        match step {
+            Ok(step) => record(&mut outcome, step),
+            Err(AppError::Conflict {
+                code: "already_posted",
+                ..
+            }) => outcome.already_done.push(index),
+            Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+                let step = unmatched_step(index, clp, format!("not posted: {e}"));
+                let step = write_transaction(conn, |conn| mark(conn, &id, index, clp, step))?;
+                record(&mut outcome, step);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    write_transaction(conn, |conn| -> AppResult<()> {
+        Ok(store::complete(conn, &id, &outcome)?)
+    })?;
+    Ok(outcome)
+}
+
+fn context<'a>(
+    actor: &'a AuditActor,
+    codes: &'a Snapshot,
+    file_id: Option<&'a str>,
+    payment_date: NaiveDate,
+    dry_run: bool,
+) -> Context<'a> {
+    Context {
+        actor,
+        codes,
+        file_id,
+        payment_date,
+        dry_run,
+    }
+}
+
+fn record(outcome: &mut Outcome, step: Step) {
+    match step {
+        Step::Posted(claim, misses) => {
+            outcome.claims.push(*claim);
+            outcome.unmatched.extend(misses);
+        }
+        Step::Unmatched(items) => outcome.unmatched.extend(items),
+    }
+}
+
+fn unmatched_step(index: i32, clp: &ClaimPayment, reason: String) -> Step {
+    Step::Unmatched(vec![Unmatched {
+        clp_index: index,
+        clp01: clp.claim_id.clone(),
+        line_id: None,
+        reason,
+    }])
+}
+
+/// The file's row: the existing one (with whether it is completed) or a new one.
+fn reserve(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    file: &EraFile,
+    key: &str,
+) -> AppResult<(RemittanceId, bool)> {
+    if let Some(found) = store::existing(conn, &file.sha256, key)? {
+        return Ok(found);
+    }
+    let id = RemittanceId::generate();
+    let first = file.remittances.first();
+    let amount = file
+        .remittances
+        .iter()
+        .map(|r| r.payment.signed_amount())
+        .sum();
+    let new = NewFile {
+        id: &id,
+        sha256: &file.sha256,
+        payment_key: key,
+        payer_id: first.map_or("", |r| r.trace.originator_id.as_str()),
+        trace_number: first.map_or("", |r| r.trace.number.as_str()),
+        amount_cents: to_cents(amount).map_err(|e| AppError::invalid("file", e))?,
+        payment_date: first.map_or(NaiveDate::default(), |r| r.payment.date),
+        claim_count: i32::try_from(file.claims().count()).unwrap_or(i32::MAX),
+        content: &file.content,
+        received_by: &actor.name,
+    };
+    if !store::reserve(conn, &new)? {
+        // Another import of the same file or payment committed first.
+        return store::existing(conn, &file.sha256, key)?
+            .ok_or_else(|| AppError::conflict("import_in_progress", "import the file again"));
+    }
+    audit::record(
+        conn,
+        actor,
+        Audit::new("import", RESOURCE, &id).detail(format!("{} claims", new.claim_count)),
+    )?;
+    Ok((id, false))
+}
+
+fn post_and_mark(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: &RemittanceId,
+    index: i32,
+    clp: &ClaimPayment,
+) -> AppResult<Step> {
+    let step = post_claim(conn, ctx, index, clp)?;
+    mark(conn, id, index, clp, step)
+}
+
+/// Records that the CLP is done (and queues what did not match), in the claim's transaction; an
+/// earlier import having done it rolls this one back (`already_posted`).
+fn mark(
+    conn: &mut DbConnection,
+    id: &RemittanceId,
+    index: i32,
+    clp: &ClaimPayment,
+    step: Step,
+) -> AppResult<Step> {
+    let (claim, result, misses) = match &step {
+        Step::Posted(posted, misses) => (Some(posted), "posted", misses),
+        Step::Unmatched(items) => (None, "unmatched", items),
+    };
+    let claim_id = claim.map(|p| crate::db::ids::ClaimId::from_stored(p.claim_id.clone()));
+    let detail = match (claim, misses.first()) {
+        (Some(p), _) => format!("{} -> {}", p.status_before, p.status_after),
+        (None, Some(item)) => item.reason.clone(),
+        (None, None) => String::new(),
+    };
+    let mark = ClaimMark {
+        file_id: id,
+        clp_index: index,
+        clp01: &clp.claim_id,
+        claim: claim
+            .zip(claim_id.as_ref())
+            .map(|(p, cid)| (cid, p.claim_version, p.matched_by.as_str())),
+        result,
+        detail: &detail,
+    };
+    if !store::mark_claim(conn, &mark)? {
+        return Err(AppError::conflict(
+            "already_posted",
+            format!("CLP {index} of this file is already posted"),
+        ));
+    }
+    for item in misses {
+        store::queue(conn, id, item)?;
+    }
+    Ok(step)
+}

@@ -1,0 +1,34 @@
+//! 835 posting, first slice: `POST /remittances` reads an 835 (refusing one that does not read or does
+//! not balance, 422 naming `file` with every finding), records the file once (SHA-256 and payment key
+//! unique), matches each CLP to our claim and version (CLP01 = CLM01, fallback CLP07 = payer claim
+//! number) and its lines by REF*6R, and posts each matched claim in its own transaction with the
+//! standard ledger entries, moving the claim to paid, partially paid or denied. What matched nothing
+//! or is not posted yet goes to the outcome's `unmatched` list and the work queue
+//! (`GET /remittances/unmatched`). See [`apply`] for the posting rules chosen.
+//!
+//! Out of scope for now (queued with the reason, never guessed): reversals and re-adjudications
+//! (CLP02 = 22, or a second remittance for a claim already paid or denied), PLB provider adjustments
+//! (checked for balance, not posted), secondary and tertiary claims (CLP02 = 2, 3, 20, 21) and
+//! creating secondary claims, patient statements and reports.
+
+pub mod apply;
+pub mod import;
+pub mod model;
+pub mod routes;
+mod store;
+
+pub use import::{EraFile, import};
+pub use model::Outcome;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    routes::import_remittance,
+    routes::list_remittances,
+    routes::list_unmatched,
+    routes::get_remittance,
+))]
+pub struct RemittanceApi;
+
+pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
+    routes::configure(cfg);
+}
