@@ -29,6 +29,7 @@ mod migrations;
 mod patients;
 mod payers;
 mod policies;
+mod posting;
 mod practice;
 mod providers;
 mod robustness;

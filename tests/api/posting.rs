@@ -1,0 +1,308 @@
+//! 835 posting over HTTP: claims built, batched and accepted by a 999, then paid, partly paid or denied
+//! by 835s that the test generator writes from the claims' own CLM01s and REF*6R line ids, posted to
+//! `/remittances`. The books balance per claim and in total; the same file twice posts once; a dry run
+//! posts nothing. All patients, claims, payers and amounts are invented.
+
+use backoffice::claims::acks::generate::{AckHeader, TransactionVerdict, generate_999};
+use backoffice::db::ids::ClaimId;
+use backoffice::ledger::claim_balance;
+use backoffice::remittance::generate::{
+    ClaimSpec, EraHeader, LineSpec, RemittanceSpec, generate_835,
+    scenarios::{base, money, patient},
+};
+use backoffice::x12::{GroupControlNumber, TransactionControlNumber};
+use chrono::NaiveDate;
+use reqwest::{Method, Response, StatusCode};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::api_test;
+use crate::claims_support::*;
+use crate::coding_support::*;
+use crate::helpers::{TestApp, expect_problem, expect_status, invalid_fields};
+use crate::oracles::{Oracles, Scratch};
+
+/// A practice with one payer behind one clearinghouse.
+async fn office(app: &TestApp) -> (Desk, String) {
+    import_code_sets(app);
+    billing_practice(app).await;
+    let d = desk(app).await;
+    let partner = partner(app, &partner_body(&[&d.payer])).await;
+    (d, partner)
+}
+
+/// One accepted claim as the 835 needs it: our ids, CLM01, and each line's id, code and charge.
+struct Accepted {
+    id: String,
+    clm01: String,
+    lines: Vec<(String, String, Decimal)>,
+}
+
+/// Builds `n` claims, batches them and accepts the batch with a 999.
+async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Vec<Accepted> {
+    let mut claims = Vec::new();
+    for _ in 0..n {
+        claims.push(built(app, &ready_encounter(app, &encounter_body(d)).await).await);
+    }
+    let refs: Vec<&Value> = claims.iter().collect();
+    let batch = batched(app, partner, Some(&refs)).await;
+    let mut sets: Vec<u32> = batch["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["transaction_control_number"].as_u64().unwrap() as u32)
+        .collect();
+    sets.dedup();
+    let gs06 = batch["group_control_number"].as_u64().unwrap() as u32;
+    let verdicts: Vec<TransactionVerdict> = sets
+        .into_iter()
+        .map(|n| TransactionVerdict::accepted(TransactionControlNumber::from_number(n).unwrap()))
+        .collect();
+    let header = AckHeader::new("EXAMPLECH", "SAMPLEPRACTICE", 700).unwrap();
+    let ack = generate_999(&header, GroupControlNumber::new(gs06).unwrap(), &verdicts).unwrap();
+    let response = app
+        .request(Method::POST, "/x12/inbound", Some(&app.admin_token))
+        .header("content-type", "application/edi-x12")
+        .body(ack)
+        .send()
+        .await
+        .unwrap();
+    expect_status(response, StatusCode::CREATED).await;
+    let mut out = Vec::new();
+    for claim in &claims {
+        let id = claim["id"].as_str().unwrap().to_owned();
+        let read = expect_status(
+            app.get(&format!("/claims/{id}"), &app.admin_token).await,
+            StatusCode::OK,
+        )
+        .await;
+        assert_eq!(read["status"], "accepted");
+        let lines = read["snapshot"]["claim"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["line_id"].as_str().unwrap().to_owned(),
+                    l["code"].as_str().unwrap().to_owned(),
+                    l["charge"].as_str().unwrap().parse().unwrap(),
+                )
+            })
+            .collect();
+        out.push(Accepted {
+            id,
+            clm01: read["versions"][0]["clm01"].as_str().unwrap().to_owned(),
+            lines,
+        });
+    }
+    out
+}
+
+fn dos() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
+}
+
+/// A line of the claim paid as the payer decides, with its REF*6R.
+fn line_of(claim: &Accepted, i: usize) -> LineSpec {
+    let (id, code, charge) = &claim.lines[i];
+    LineSpec::new(code, *charge, dos()).id(id)
+}
+
+fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
+    let mut spec = ClaimSpec::new(
+        &claim.clm01,
+        "PCN-1",
+        patient("SAMPLEWOMAN", "TESTA", "XYZ-123456789"),
+    );
+    for line in lines {
+        spec = spec.line(line);
+    }
+    spec
+}
+
+fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
+    let mut spec = base(trace);
+    spec.payment.date = NaiveDate::from_ymd_opt(2026, 6, 20).unwrap();
+    spec.payment.production_date = NaiveDate::from_ymd_opt(2026, 6, 19).unwrap();
+    spec.claims = claims;
+    spec
+}
+
+/// Writes the 835 and has the X12 referee check it.
+fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
+    let header = EraHeader::new("ACMEHEALTH", "SAMPLEPRACTICE", isa13).unwrap();
+    let text = generate_835(&header, spec).unwrap();
+    let scratch = Scratch::new("posting");
+    let path = scratch.path(name);
+    std::fs::write(&path, &text).unwrap();
+    if let Some(oracles) = Oracles::find()
+        && let Err(report) = oracles.x12_check(&[path])
+    {
+        panic!("the X12 referee refused a generated 835:\n{report}");
+    }
+    text
+}
+
+async fn post_era(app: &TestApp, token: &str, query: &str, file: &str) -> Response {
+    app.request(Method::POST, &format!("/remittances{query}"), Some(token))
+        .header("content-type", "application/edi-x12")
+        .body(file.to_owned())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn balance_of(app: &TestApp, claim: &str) -> (Decimal, Decimal) {
+    let mut conn = app.db();
+    let b = claim_balance(&mut conn, &ClaimId::parse(claim).unwrap(), None).unwrap();
+    (b.insurance, b.patient)
+}
+
+async fn status_of(app: &TestApp, claim: &str) -> Value {
+    expect_status(
+        app.get(&format!("/claims/{claim}"), &app.admin_token).await,
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn trial_balance_is_zero(app: &TestApp) {
+    let accountant = app.token_for("accountant").await;
+    let body = expect_status(
+        app.get("/ledger/trial-balance", &accountant).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(body["total_debits"], body["total_credits"], "{body}");
+}
+
+api_test! {
+    async fn an_835_pays_one_claim_partly_pays_another_and_denies_a_third(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 4).await;
+        // Paid in full after a contractual adjustment: 120 - 20 CO45 = 100; 42 - 2 CO45 = 40.
+        let paid = claim_spec(&c[0], vec![
+            line_of(&c[0], 0).adjust("CO", "45", money(2000)),
+            line_of(&c[0], 1).adjust("CO", "45", money(200)),
+        ]);
+        // Patient responsibility split: deductible, coinsurance and copay kept apart.
+        let split = claim_spec(&c[1], vec![
+            line_of(&c[1], 0).adjust("CO", "45", money(2000)).adjust("PR", "1", money(3000)).adjust("PR", "3", money(1500)),
+            line_of(&c[1], 1).adjust("PR", "2", money(800)),
+        ]);
+        // Denied: CO-50 not medically necessary, remark N115.
+        let denied = claim_spec(&c[2], vec![
+            line_of(&c[2], 0).adjust("CO", "50", money(12000)).remark("N115"),
+            line_of(&c[2], 1).adjust("CO", "50", money(4200)),
+        ]).status("4");
+        // Only the office visit adjudicated: the lab line is still with the payer.
+        let partial = claim_spec(&c[3], vec![line_of(&c[3], 0).adjust("CO", "45", money(2000))]);
+        // Not ours at all.
+        let stranger = ClaimSpec::new("NOTOURS-1", "PCN-9", patient("EXAMPLETON", "QUINN", "ABC-1"))
+            .line(LineSpec::new("99213", money(5000), dos()).id("ZZ-1").adjust("CO", "45", money(1000)));
+        let spec = remittance("TRACE-1001", vec![paid, split, denied, partial, stranger]);
+        let file = era("835_mixed.x12", 801, &spec);
+
+        let biller = app.token_for("biller").await;
+        let outcome = expect_status(post_era(&app, &biller, "", &file).await, StatusCode::CREATED).await;
+        assert_eq!(outcome["duplicate"], false);
+        let claims = outcome["claims"].as_array().unwrap();
+        assert_eq!(claims.len(), 4, "{outcome}");
+        let statuses: Vec<(&str, &str, &str)> = claims.iter().map(|p| (
+            p["claim_id"].as_str().unwrap(), p["status_after"].as_str().unwrap(), p["matched_by"].as_str().unwrap())).collect();
+        assert_eq!(statuses, [(c[0].id.as_str(), "paid", "clm01"), (c[1].id.as_str(), "paid", "clm01"),
+                              (c[2].id.as_str(), "denied", "clm01"), (c[3].id.as_str(), "partially_paid", "clm01")]);
+        assert_eq!(claims[0]["lines_matched"].as_array().unwrap().len(), 2, "{outcome}");
+        assert_eq!(claims[0]["charge_posted"], true);
+        let pr: Vec<(&str, &str)> = claims[1]["patient_responsibility"].as_array().unwrap().iter()
+            .map(|a| (a["reason"].as_str().unwrap(), a["amount"].as_str().unwrap())).collect();
+        assert_eq!(pr, [("1", "30.00"), ("2", "8.00"), ("3", "15.00")]);
+        let unmatched = outcome["unmatched"].as_array().unwrap();
+        assert_eq!(unmatched.len(), 1, "{outcome}");
+        assert_eq!(unmatched[0]["clp01"], "NOTOURS-1");
+
+        // Per claim: charges - payments - adjustments = what is left (patient responsibility).
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        // 162 - 20 CO - 53 PR - paid 89 = 0 for the payer; 53 for the patient.
+        assert_eq!(balance_of(&app, &c[1].id), (Decimal::ZERO, money(5300)));
+        // A denial leaves the whole charge with the payer, to appeal, correct or write off.
+        assert_eq!(balance_of(&app, &c[2].id), (money(16200), Decimal::ZERO));
+        // The lab line not adjudicated yet: 42 still with the payer.
+        assert_eq!(balance_of(&app, &c[3].id), (money(4200), Decimal::ZERO));
+        trial_balance_is_zero(&app).await;
+
+        let denial = status_of(&app, &c[2].id).await;
+        assert_eq!(denial["status"], "denied");
+        let reasons = denial["status_reasons"].as_array().unwrap();
+        assert!(reasons.iter().any(|r| r["kind"] == "carc" && r["code"] == "50"), "{denial}");
+        assert!(reasons.iter().any(|r| r["kind"] == "rarc" && r["code"] == "N115"), "{denial}");
+        assert_eq!(status_of(&app, &c[3].id).await["status"], "partially_paid");
+
+        let queue = expect_status(app.get("/remittances/unmatched", &biller).await, StatusCode::OK).await;
+        assert_eq!(queue["total"], 1, "{queue}");
+        assert_eq!(queue["items"][0]["clp01"], "NOTOURS-1");
+
+        let accountant = app.token_for("accountant").await;
+        let id = outcome["id"].as_str().unwrap();
+        let read = expect_status(app.get(&format!("/remittances/{id}"), &accountant).await, StatusCode::OK).await;
+        assert_eq!((&read["completed"], &read["trace_number"], &read["amount"]), (&Value::from(true), &Value::from("TRACE-1001"), &Value::from("369.00")));
+        let listed = expect_status(app.get("/remittances", &accountant).await, StatusCode::OK).await;
+        assert_eq!(listed["total"], 1);
+        expect_problem(post_era(&app, &accountant, "", &file).await, StatusCode::FORBIDDEN).await;
+    }
+}
+
+api_test! {
+    async fn the_same_835_twice_posts_once_and_a_dry_run_posts_nothing(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 1).await;
+        let spec = remittance("TRACE-2002", vec![claim_spec(&c[0], vec![
+            line_of(&c[0], 0).adjust("CO", "45", money(2000)),
+            line_of(&c[0], 1),
+        ])]);
+        let file = era("835_once.x12", 802, &spec);
+
+        let dry = expect_status(post_era(&app, &app.admin_token, "?dry_run=true", &file).await, StatusCode::OK).await;
+        assert_eq!((&dry["dry_run"], &dry["id"]), (&Value::from(true), &Value::Null));
+        assert_eq!(dry["claims"][0]["status_after"], "paid");
+        assert_eq!(dry["claims"][0]["entries"], serde_json::json!([]));
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        assert_eq!(status_of(&app, &c[0].id).await["status"], "accepted");
+
+        let first = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        assert_eq!(first["claims"][0]["status_after"], "paid");
+        // charge, payment, contractual adjustment
+        assert_eq!(first["claims"][0]["entries"].as_array().unwrap().len(), 3);
+        let second = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::OK).await;
+        assert_eq!((&second["duplicate"], &second["id"]), (&Value::from(true), &first["id"]));
+        // The same payment in another file (another ISA13) is the same payment.
+        let again = era("835_once_again.x12", 803, &spec);
+        let third = expect_status(post_era(&app, &app.admin_token, "", &again).await, StatusCode::OK).await;
+        assert_eq!(third["duplicate"], true);
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        let mut conn = app.db();
+        let entries = backoffice::ledger::list(&mut conn, &backoffice::ledger::EntryFilter {
+            claim_id: Some(ClaimId::parse(&c[0].id).unwrap()), ..Default::default()
+        }).unwrap();
+        assert_eq!(entries.len(), 3, "posted once");
+        trial_balance_is_zero(&app).await;
+    }
+}
+
+api_test! {
+    async fn an_unreadable_or_unbalanced_835_is_refused_naming_the_file(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 1).await;
+        let problem = expect_problem(post_era(&app, &app.admin_token, "", "ISA*nonsense~").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(invalid_fields(&problem), vec!["file"]);
+        let mut spec = remittance("TRACE-3003", vec![claim_spec(&c[0], vec![line_of(&c[0], 0), line_of(&c[0], 1)])]);
+        spec.payment.amount = Some(money(1));
+        let header = EraHeader::new("ACMEHEALTH", "SAMPLEPRACTICE", 804).unwrap();
+        let unbalanced = generate_835(&header, &spec).unwrap();
+        let problem = expect_problem(post_era(&app, &app.admin_token, "", &unbalanced).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(invalid_fields(&problem), vec!["file"]);
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        let listed = expect_status(app.get("/remittances", &app.admin_token).await, StatusCode::OK).await;
+        assert_eq!(listed["total"], 0);
+    }
+}
