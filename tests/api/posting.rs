@@ -306,3 +306,51 @@ api_test! {
         assert_eq!(listed["total"], 0);
     }
 }
+
+api_test! {
+    async fn importing_a_file_again_after_a_crash_between_two_claims_posts_only_the_claim_not_yet_posted(app) {
+        use diesel::{Connection, RunQueryDsl};
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 2).await;
+        let first = claim_spec(&c[0], vec![line_of(&c[0], 0).adjust("CO", "45", money(2000)), line_of(&c[0], 1)]);
+        let second = claim_spec(&c[1], vec![line_of(&c[1], 0), line_of(&c[1], 1).adjust("CO", "45", money(200))]);
+        // The first claim's posting, as the interrupted import committed it (here from a file of its own).
+        let alone = era("835_first_only.x12", 805, &remittance("TRACE-4003", vec![first.clone()]));
+        expect_status(post_era(&app, &app.admin_token, "", &alone).await, StatusCode::CREATED).await;
+        // What the crash left of the whole file: its row, not completed, and claim 0 marked done.
+        let spec = remittance("TRACE-4004", vec![first, second]);
+        let file = era("835_two_claims.x12", 806, &spec);
+        let id = backoffice::db::ids::RemittanceId::generate();
+        let sha = backoffice::remittance::fingerprint(file.as_bytes());
+        let statements = [
+            format!("INSERT INTO remittance_files (id, sha256, payment_key, payer_id, trace_number, amount_cents, \
+                     payment_date, claim_count, content, outcome, completed, received_by, received_at) VALUES \
+                     ('{id}', '{sha}', '1512345678|TRACE-4004|300', '1512345678', 'TRACE-4004', 30000, '2026-06-20', 2, \
+                     '', '{{}}', FALSE, 'tests', '2026-06-20 10:00:00')"),
+            format!("INSERT INTO remittance_claims (file_id, clp_index, clp01, claim_id, claim_version, matched_by, result, \
+                     detail, posted_at) VALUES ('{id}', 0, '{}', '{}', 1, 'clm01', 'posted', 'accepted -> paid', \
+                     '2026-06-20 10:00:00')", c[0].clm01, c[0].id),
+        ];
+        let mut conn = app.db();
+        conn.transaction::<_, diesel::result::Error, _>(|c| {
+            for statement in &statements {
+                diesel::sql_query(statement).execute(c)?;
+            }
+            Ok(())
+        }).unwrap();
+
+        let resumed = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        assert_eq!(resumed["id"], id.to_string());
+        assert_eq!(resumed["already_done"], serde_json::json!([0]));
+        let posted: Vec<&str> = resumed["claims"].as_array().unwrap().iter().map(|p| p["claim_id"].as_str().unwrap()).collect();
+        assert_eq!(posted, [c[1].id.as_str()]);
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        assert_eq!(balance_of(&app, &c[1].id), (Decimal::ZERO, Decimal::ZERO));
+        let read = expect_status(app.get(&format!("/remittances/{id}"), &app.admin_token).await, StatusCode::OK).await;
+        assert_eq!(read["completed"], true);
+        // Completed now: the same file again is a duplicate.
+        let again = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::OK).await;
+        assert_eq!(again["duplicate"], true);
+        trial_balance_is_zero(&app).await;
+    }
+}
