@@ -35,6 +35,7 @@ async fn office(app: &TestApp) -> (Desk, String) {
 struct Accepted {
     id: String,
     clm01: String,
+    status: String,
     lines: Vec<(String, String, Decimal)>,
 }
 
@@ -70,32 +71,38 @@ async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Ve
     expect_status(response, StatusCode::CREATED).await;
     let mut out = Vec::new();
     for claim in &claims {
-        let id = claim["id"].as_str().unwrap().to_owned();
-        let read = expect_status(
-            app.get(&format!("/claims/{id}"), &app.admin_token).await,
-            StatusCode::OK,
-        )
-        .await;
-        assert_eq!(read["status"], "accepted");
-        let lines = read["snapshot"]["claim"]["lines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| {
-                (
-                    l["line_id"].as_str().unwrap().to_owned(),
-                    l["code"].as_str().unwrap().to_owned(),
-                    l["charge"].as_str().unwrap().parse().unwrap(),
-                )
-            })
-            .collect();
-        out.push(Accepted {
-            id,
-            clm01: read["versions"][0]["clm01"].as_str().unwrap().to_owned(),
-            lines,
-        });
+        let read = read_claim(app, claim["id"].as_str().unwrap()).await;
+        assert_eq!(read.status, "accepted");
+        out.push(read);
     }
     out
+}
+
+/// The claim as an 835 names it, and its status.
+async fn read_claim(app: &TestApp, id: &str) -> Accepted {
+    let read = expect_status(
+        app.get(&format!("/claims/{id}"), &app.admin_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    let lines = read["snapshot"]["claim"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["line_id"].as_str().unwrap().to_owned(),
+                l["code"].as_str().unwrap().to_owned(),
+                l["charge"].as_str().unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    Accepted {
+        id: id.to_owned(),
+        clm01: read["versions"][0]["clm01"].as_str().unwrap().to_owned(),
+        status: read["status"].as_str().unwrap().to_owned(),
+        lines,
+    }
 }
 
 fn dos() -> NaiveDate {
@@ -351,6 +358,44 @@ api_test! {
         // Completed now: the same file again is a duplicate.
         let again = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::OK).await;
         assert_eq!(again["duplicate"], true);
+        trial_balance_is_zero(&app).await;
+    }
+}
+
+api_test! {
+    async fn a_sent_claim_is_accepted_then_paid_a_claim_matches_by_payer_claim_number_and_stray_lines_are_queued(app) {
+        use diesel::RunQueryDsl;
+        let (d, partner) = office(&app).await;
+        let by_number = accepted_claims(&app, &d, &partner, 1).await.remove(0);
+        diesel::sql_query(format!("UPDATE claims SET payer_claim_number = 'PCN-77' WHERE id = '{}'", by_number.id))
+            .execute(&mut app.db()).unwrap();
+        let sent = built(&app, &ready_encounter(&app, &encounter_body(&d)).await).await;
+        move_as_service(&app, &claim_id(&sent), &[backoffice::claims::Status::Sent]);
+        let sent = read_claim(&app, sent["id"].as_str().unwrap()).await;
+        assert_eq!(sent.status, "sent");
+
+        // The sent claim: one line with our REF*6R, one with a line id we never sent.
+        let (_, code, charge) = &sent.lines[1];
+        let stray = LineSpec::new(code, *charge, dos()).id("NOT-OUR-LINE");
+        let sent_spec = claim_spec(&sent, vec![line_of(&sent, 0), stray]);
+        // CLP01 unknown, CLP07 the payer's number for our claim.
+        let mut renamed = claim_spec(&by_number, vec![line_of(&by_number, 0), line_of(&by_number, 1)]);
+        renamed.claim_id = "UNKNOWN-1".into();
+        renamed.payer_claim_number = "PCN-77".into();
+        let file = era("835_fallbacks.x12", 807, &remittance("TRACE-5005", vec![sent_spec, renamed]));
+
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        let claims = outcome["claims"].as_array().unwrap();
+        assert_eq!(claims.len(), 2, "{outcome}");
+        assert_eq!((&claims[0]["status_before"], &claims[0]["status_after"]), (&Value::from("sent"), &Value::from("paid")));
+        assert_eq!(claims[0]["lines_matched"], serde_json::json!([sent.lines[0].0]));
+        assert_eq!((&claims[1]["claim_id"], &claims[1]["matched_by"]), (&Value::from(by_number.id.as_str()), &Value::from("payer_claim_number")));
+        let unmatched = outcome["unmatched"].as_array().unwrap();
+        assert_eq!(unmatched.len(), 1, "{outcome}");
+        assert_eq!((&unmatched[0]["line_id"], &unmatched[0]["clp01"]), (&Value::from("NOT-OUR-LINE"), &Value::from(sent.clm01.as_str())));
+        assert_eq!(read_claim(&app, &sent.id).await.status, "paid");
+        assert_eq!(read_claim(&app, &by_number.id).await.status, "paid");
+        assert_eq!(balance_of(&app, &sent.id), (Decimal::ZERO, Decimal::ZERO));
         trial_balance_is_zero(&app).await;
     }
 }
