@@ -146,7 +146,12 @@ pub fn import(
                 code: "already_posted",
                 ..
             }) => outcome.already_done.push(index),
-            Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            // Refused by a rule (a closed period, a claim moved meanwhile): queued with the reason.
+            Err(
+                e @ (AppError::Validation(_)
+                | AppError::Conflict { .. }
+                | AppError::NotAllowedInState { .. }),
+            ) => {
                 let step = unmatched_step(index, clp, format!("not posted: {e}"));
                 let step = write_transaction(conn, |conn| mark(conn, &id, index, clp, step))?;
                 record(&mut outcome, step);
