@@ -9,6 +9,7 @@ mod query;
 mod request_id;
 mod state;
 mod version;
+mod x12_body;
 
 pub use blocking::{in_write_transaction, with_conn};
 pub use errors::{configure_extractors, not_found_route};
@@ -18,3 +19,4 @@ pub use query::ApiQuery;
 pub use request_id::{PrivacyRootSpan, client_ip, request_id};
 pub use state::AppState;
 pub use version::{ExpectedVersion, created_with_etag, with_etag};
+pub use x12_body::{MAX_X12_FILE_BYTES, X12_MEDIA_TYPES, read_x12_file};

@@ -15,19 +15,8 @@ use crate::auth::Actor;
 use crate::db::ids::InboundFileId;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiQuery, AppState, Page, Paging, in_write_transaction, read_limited, with_conn,
+    ApiQuery, AppState, Page, Paging, in_write_transaction, read_x12_file, with_conn,
 };
-
-/// The largest acknowledgement file taken in. A 277CA answering a 5,000-claim transaction set is
-/// about 1.5 MB.
-pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
-
-/// Media types an X12 file may be sent as.
-pub const MEDIA_TYPES: [&str; 3] = [
-    "application/edi-x12",
-    "text/plain",
-    "application/octet-stream",
-];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(list_acknowledgements)
@@ -41,35 +30,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub struct FileQuery {
     pub page: Option<i64>,
     pub per_page: Option<i64>,
-}
-
-fn media_type_ok(req: &HttpRequest) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    MEDIA_TYPES.contains(&essence.as_str())
-}
-
-/// 415 saying which media types are taken (the shared answer speaks of JSON).
-fn unsupported_media_type() -> HttpResponse {
-    let mut problem = AppError::UnsupportedMediaType.problem();
-    problem.detail = format!(
-        "send the X12 file as the body, as {}",
-        MEDIA_TYPES.join(", ")
-    );
-    HttpResponse::UnsupportedMediaType()
-        .content_type("application/problem+json")
-        .body(serde_json::to_string(&problem).unwrap_or_default())
 }
 
 /// Takes in a 999 or 277CA and applies it to the claims it acknowledges, in one transaction: 201 with
@@ -90,12 +50,10 @@ async fn import_acknowledgement(
     req: HttpRequest,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    if !media_type_ok(&req) {
-        return Ok(unsupported_media_type());
-    }
-    let bytes: Vec<u8> = read_limited(&mut payload.into_inner(), MAX_FILE_BYTES)
-        .await?
-        .into();
+    let bytes = match read_x12_file(&req, payload, "the X12 file").await {
+        Ok(bytes) => bytes,
+        Err(refusal) => return Ok(refusal),
+    };
     let file = web::block(move || AckFile::read(bytes)).await??;
     let outcome =
         in_write_transaction(&state.pool, move |conn| import(conn, &actor.audit(), &file)).await?;

@@ -11,11 +11,10 @@ use super::model::{Outcome, QueuedItem, RemittanceFile, RemittanceSummary};
 use super::store;
 use crate::audit::{self, Audit};
 use crate::auth::Actor;
-use crate::claims::inbound::routes::{MAX_FILE_BYTES, MEDIA_TYPES};
 use crate::db::ids::RemittanceId;
 use crate::error::{AppError, AppResult, Problem};
 use crate::http::{
-    ApiQuery, AppState, Page, Paging, in_write_transaction, read_limited, with_conn,
+    ApiQuery, AppState, Page, Paging, in_write_transaction, read_x12_file, with_conn,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -41,34 +40,6 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
-fn media_type_ok(req: &HttpRequest) -> bool {
-    let Some(value) = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    MEDIA_TYPES.contains(&essence.as_str())
-}
-
-fn unsupported_media_type() -> HttpResponse {
-    let mut problem = AppError::UnsupportedMediaType.problem();
-    problem.detail = format!(
-        "send the 835 file as the body, as {}",
-        MEDIA_TYPES.join(", ")
-    );
-    HttpResponse::UnsupportedMediaType()
-        .content_type("application/problem+json")
-        .body(serde_json::to_string(&problem).unwrap_or_default())
-}
-
 /// Takes in an 835 and posts each claim it pays or denies, each in its own transaction: 201 with what
 /// was posted, how each claim matched, and what matched nothing (also kept in the work queue). The
 /// same file, or the same payment (payer, TRN02, amount) in another file, posts nothing: 200 with the
@@ -89,13 +60,11 @@ async fn import_remittance(
     query: ApiQuery<ImportQuery>,
     payload: web::Payload,
 ) -> AppResult<HttpResponse> {
-    if !media_type_ok(&req) {
-        return Ok(unsupported_media_type());
-    }
+    let bytes = match read_x12_file(&req, payload, "the 835 file").await {
+        Ok(bytes) => bytes,
+        Err(refusal) => return Ok(refusal),
+    };
     let dry_run = query.into_inner().dry_run.unwrap_or(false);
-    let bytes: Vec<u8> = read_limited(&mut payload.into_inner(), MAX_FILE_BYTES)
-        .await?
-        .into();
     let file = web::block(move || EraFile::read(bytes)).await??;
     let codes = state.catalog.snapshot();
     let outcome = with_conn(&state.pool, move |conn| {
