@@ -6,6 +6,7 @@
 //!                              └──→ rejected ←──┘ (a 277CA may reject what a 999 accepted)
 //! rejected → ready and sent/accepted/paid/partially_paid/denied → ready: by a correction (a new version)
 //! accepted/rejected/paid/partially_paid/denied → closed
+//! paid/partially_paid/denied → accepted: the payer reversed its adjudication (835 CLP02 = 22)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,8 @@ pub enum Via {
     System,
     /// A correction (a new version), which makes the claim ready again.
     Correction,
+    /// A remittance's reversal (CLP02 = 22) undoing an adjudication; acknowledgements never make it.
+    Reversal,
 }
 
 /// The move from `from` to `to`, if there is one.
@@ -100,6 +103,7 @@ pub fn via(from: Status, to: Status) -> Option<Via> {
         (Ready, Batched) | (Batched, Sent) => Some(Via::System),
         (Sent, Accepted | Rejected) | (Accepted, Rejected) => Some(Via::System),
         (Accepted, Paid | PartiallyPaid | Denied) => Some(Via::System),
+        (Paid | PartiallyPaid | Denied, Accepted) => Some(Via::Reversal),
         (Sent | Accepted | Rejected | Paid | PartiallyPaid | Denied, Ready) => {
             Some(Via::Correction)
         }
@@ -138,6 +142,9 @@ mod tests {
                     (Sent, Accepted) | (Sent, Rejected) | (Accepted, Rejected) => Some(Via::System),
                     (Accepted, Paid) | (Accepted, PartiallyPaid) | (Accepted, Denied) => {
                         Some(Via::System)
+                    }
+                    (Paid, Accepted) | (PartiallyPaid, Accepted) | (Denied, Accepted) => {
+                        Some(Via::Reversal)
                     }
                     (Sent | Accepted | Rejected | Paid | PartiallyPaid | Denied, Ready) => {
                         Some(Via::Correction)

@@ -71,6 +71,26 @@ fn ensure_reversible(conn: &mut DbConnection, original: &EntryId) -> AppResult<(
     Ok(())
 }
 
+/// The claim's entries still in force: neither reversals nor reversed, in posting order.
+pub fn standing_for_claim(
+    conn: &mut DbConnection,
+    claim_id: &crate::db::ids::ClaimId,
+) -> AppResult<Vec<Entry>> {
+    let filter = EntryFilter {
+        claim_id: Some(claim_id.clone()),
+        ..EntryFilter::default()
+    };
+    let entries = store::list(conn, &filter)?;
+    let reversed: std::collections::HashSet<EntryId> = entries
+        .iter()
+        .filter_map(|e| e.body.reverses().cloned())
+        .collect();
+    Ok(entries
+        .into_iter()
+        .filter(|e| e.body.kind() != EntryKind::Reversal && !reversed.contains(&e.id))
+        .collect())
+}
+
 pub fn find(conn: &mut DbConnection, id: &EntryId) -> AppResult<Entry> {
     store::find(conn, id)?.ok_or(AppError::NotFound("journal entry"))
 }
