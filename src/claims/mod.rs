@@ -4,6 +4,7 @@
 pub mod acks;
 pub mod batches;
 pub mod build;
+pub mod charges;
 pub mod correction;
 pub mod events;
 pub mod inbound;

@@ -5,6 +5,7 @@
 use chrono::Datelike;
 
 use super::build::{self, Options};
+use super::charges;
 use super::correction::{self, ValidCorrection};
 use super::events::{self, NewEvent};
 use super::lifecycle::{self, Status, Via};
@@ -18,6 +19,7 @@ use crate::coding::encounters::{self, Encounter};
 use crate::db::ids::{ClaimId, PatientId, TradingPartnerId};
 use crate::db::{DbConnection, next_counter, now};
 use crate::error::{AppError, AppResult};
+use crate::ledger::standard::ClaimRef;
 
 pub const RESOURCE: &str = "claim";
 /// The counter claim numbers come from (benchmarks that seed claims reserve theirs from it).
@@ -147,6 +149,12 @@ pub fn build_claim(
         detail: None,
     };
     events::record(conn, &id, actor, &event)?;
+    let claim = ClaimRef {
+        claim_id: id.clone(),
+        patient_id: encounter.patient_id.clone(),
+    };
+    let today = now().date_naive();
+    charges::post_charge(conn, actor, &claim, Some(&encounter.id), &snapshot, today)?;
     audit_claim(conn, actor, "create", &id, &encounter.patient_id, None)?;
     find_or_404(conn, &id)
 }
@@ -279,6 +287,11 @@ pub fn correct(
         detail: Some(&detail),
     };
     events::record(conn, id, actor, &event)?;
+    let owner = ClaimRef {
+        claim_id: id.clone(),
+        patient_id: claim.summary.patient_id.clone(),
+    };
+    charges::post_corrected(conn, actor, &owner, &snapshot, now().date_naive())?;
     let note = format!("version {version}, frequency {}", c.frequency.code());
     audit_claim(
         conn,

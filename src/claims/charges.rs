@@ -1,0 +1,102 @@
+//! The ledger side of billing: a claim's charge is posted when the claim is built, and replaced when a
+//! correction changes what is billed (the standing charge reversed, the new version's charged; a void
+//! only reverses). A claim to a secondary or tertiary payer posts no charge: the encounter was charged
+//! with its primary claim, and only the balance left moves to the later payer.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::build::is_lab_test;
+use super::snapshot::{ClaimSnapshot, Frequency, Responsibility};
+use crate::audit::AuditActor;
+use crate::db::DbConnection;
+use crate::db::ids::{EncounterId, EntryId};
+use crate::error::AppResult;
+use crate::ledger::standard::{self, ClaimRef, Payer};
+use crate::ledger::{self, EntryKind, RevenueCategory, ValidEntry};
+
+/// Revenue by category of the snapshot's lines: lab tests to lab revenue, the rest to office.
+fn revenue_lines(snapshot: &ClaimSnapshot) -> Vec<(RevenueCategory, Decimal)> {
+    let mut by_category: BTreeMap<u8, (RevenueCategory, Decimal)> = BTreeMap::new();
+    for line in &snapshot.claim.lines {
+        let (key, category) = if is_lab_test(&line.code, None) {
+            (0, RevenueCategory::Lab)
+        } else {
+            (1, RevenueCategory::Office)
+        };
+        by_category
+            .entry(key)
+            .or_insert((category, Decimal::ZERO))
+            .1 += line.charge;
+    }
+    by_category
+        .into_values()
+        .filter(|(_, amount)| *amount > Decimal::ZERO)
+        .collect()
+}
+
+/// Whether this snapshot bills the encounter's charge (a primary claim) or a balance left by another
+/// payer (secondary, tertiary).
+pub fn carries_charge(snapshot: &ClaimSnapshot) -> bool {
+    snapshot.subscriber.responsibility == Responsibility::Primary
+        && snapshot.other_payers.is_empty()
+}
+
+/// The charge entry of a claim version, dated `date`.
+pub fn charge_entry(
+    snapshot: &ClaimSnapshot,
+    claim: &ClaimRef,
+    encounter: Option<&EncounterId>,
+    date: NaiveDate,
+) -> AppResult<ValidEntry> {
+    let lines = revenue_lines(snapshot);
+    Ok(standard::charge(
+        date,
+        claim,
+        encounter,
+        Payer::Insurance,
+        &lines,
+    )?)
+}
+
+/// Posts the charge of a claim version (none for a secondary claim or a zero total).
+pub fn post_charge(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    claim: &ClaimRef,
+    encounter: Option<&EncounterId>,
+    snapshot: &ClaimSnapshot,
+    date: NaiveDate,
+) -> AppResult<Option<EntryId>> {
+    if !carries_charge(snapshot) || snapshot.claim.total_charge <= Decimal::ZERO {
+        return Ok(None);
+    }
+    let entry = charge_entry(snapshot, claim, encounter, date)?;
+    Ok(Some(ledger::post(conn, actor, &entry)?))
+}
+
+/// After a correction: reverses the claim's standing charges and charges the new version (a void
+/// charges nothing). Nothing happens for a claim that carries no charge.
+pub fn post_corrected(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    claim: &ClaimRef,
+    snapshot: &ClaimSnapshot,
+    date: NaiveDate,
+) -> AppResult<()> {
+    if !carries_charge(snapshot) {
+        return Ok(());
+    }
+    let memo = format!("charge replaced by version {}", snapshot.claim.version);
+    for entry in ledger::standing_for_claim(conn, &claim.claim_id)? {
+        if entry.body.kind() == EntryKind::Charge {
+            ledger::reverse(conn, actor, &entry.id, date, &memo)?;
+        }
+    }
+    if snapshot.claim.frequency != Frequency::Void {
+        post_charge(conn, actor, claim, None, snapshot, date)?;
+    }
+    Ok(())
+}
