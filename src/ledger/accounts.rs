@@ -62,6 +62,7 @@ pub enum Account {
     LabRevenue,
     OfficeRevenue,
     OtherRevenue,
+    InterestIncome,
     ContractualAdjustments,
     OtherAdjustments,
     BadDebt,
@@ -69,7 +70,7 @@ pub enum Account {
 
 impl Account {
     /// Every account, in code order (the order of a trial balance).
-    pub const ALL: [Account; 11] = [
+    pub const ALL: [Account; 12] = [
         Account::Bank,
         Account::InsuranceReceivable,
         Account::PatientReceivable,
@@ -77,6 +78,7 @@ impl Account {
         Account::RefundsPayable,
         Account::LabRevenue,
         Account::OfficeRevenue,
+        Account::InterestIncome,
         Account::OtherRevenue,
         Account::ContractualAdjustments,
         Account::OtherAdjustments,
@@ -117,6 +119,7 @@ impl Account {
             Account::LabRevenue => ("4100", "Revenue: lab services", Revenue),
             Account::OfficeRevenue => ("4200", "Revenue: office services", Revenue),
             Account::OtherRevenue => ("4900", "Revenue: other services", Revenue),
+            Account::InterestIncome => ("4800", "Interest income", Revenue),
             Account::ContractualAdjustments => ("5100", "Contractual adjustments", ContraRevenue),
             Account::OtherAdjustments => ("5200", "Other adjustments", ContraRevenue),
             Account::BadDebt => ("5300", "Bad debt", Expense),

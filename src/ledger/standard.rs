@@ -258,6 +258,68 @@ pub fn write_off(
     )
 }
 
+/// What a payer's provider-level adjustment (835 PLB) is, for posting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayerAdjustment {
+    /// Interest the payer added (PLB L6): Dr bank, Cr interest income.
+    Interest,
+    /// Money the payer added for a claim of ours it names: Dr bank, Cr that claim's insurance AR.
+    CreditToClaim(ClaimRef),
+    /// Money the payer added without naming a claim of ours: Dr bank, Cr unapplied payments, for a
+    /// biller to apply.
+    Unapplied,
+    /// Money the payer withheld for a claim of ours it names (an overpayment recovery): Dr that claim's
+    /// insurance AR (it is owed again), Cr bank.
+    RecoupFromClaim(ClaimRef),
+    /// Money withheld without naming a claim of ours: Dr refunds payable (settling what the practice
+    /// owed the payer), Cr bank.
+    Withheld,
+}
+
+/// A PLB item of a remittance: `amount` positive, `memo` naming the PLB reason and reference.
+pub fn payer_adjustment(
+    date: NaiveDate,
+    adjustment: &PayerAdjustment,
+    remittance: Option<&str>,
+    amount: Decimal,
+    memo: &str,
+) -> Result<ValidEntry, EntryError> {
+    let (kind, debit, credit) = match adjustment {
+        PayerAdjustment::Interest => (
+            EntryKind::InsurancePayment,
+            Line::debit(Account::Bank, amount),
+            Line::credit(Account::InterestIncome, amount),
+        ),
+        PayerAdjustment::CreditToClaim(claim) => (
+            EntryKind::InsurancePayment,
+            Line::debit(Account::Bank, amount),
+            claim.line(Line::credit(Account::InsuranceReceivable, amount)),
+        ),
+        PayerAdjustment::Unapplied => (
+            EntryKind::InsurancePayment,
+            Line::debit(Account::Bank, amount),
+            Line::credit(Account::UnappliedPayments, amount),
+        ),
+        PayerAdjustment::RecoupFromClaim(claim) => (
+            EntryKind::Refund,
+            claim.line(Line::debit(Account::InsuranceReceivable, amount)),
+            Line::credit(Account::Bank, amount),
+        ),
+        PayerAdjustment::Withheld => (
+            EntryKind::Refund,
+            Line::debit(Account::RefundsPayable, amount),
+            Line::credit(Account::Bank, amount),
+        ),
+    };
+    // The entry names no claim: it is the file's, not an adjudication of the claim (a reversal of the
+    // claim's adjudication must not take it back); the receivable line names the claim.
+    let source = Source {
+        remittance_id: remittance.map(str::to_owned),
+        ..Source::default()
+    };
+    two_lines(date, kind, memo, source, debit, credit)
+}
+
 fn remittance_source(claim: &ClaimRef, remittance: Option<&str>) -> Source {
     Source {
         remittance_id: remittance.map(str::to_owned),

@@ -1,0 +1,1 @@
+DELETE FROM ledger_accounts WHERE code = '4800';
