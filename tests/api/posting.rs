@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::api_test;
 use crate::claims_support::*;
 use crate::coding_support::*;
+use crate::fixtures::create_id;
 use crate::helpers::{TestApp, expect_problem, expect_status, invalid_fields};
 use crate::oracles::{Oracles, Scratch};
 
@@ -47,6 +48,18 @@ async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Ve
     }
     let refs: Vec<&Value> = claims.iter().collect();
     let batch = batched(app, partner, Some(&refs)).await;
+    accept(app, &batch).await;
+    let mut out = Vec::new();
+    for claim in &claims {
+        let read = read_claim(app, claim["id"].as_str().unwrap()).await;
+        assert_eq!(read.status, "accepted");
+        out.push(read);
+    }
+    out
+}
+
+/// A 999 accepting every transaction set of the batch.
+async fn accept(app: &TestApp, batch: &Value) {
     let mut sets: Vec<u32> = batch["claims"]
         .as_array()
         .unwrap()
@@ -59,7 +72,7 @@ async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Ve
         .into_iter()
         .map(|n| TransactionVerdict::accepted(TransactionControlNumber::from_number(n).unwrap()))
         .collect();
-    let header = AckHeader::new("EXAMPLECH", "SAMPLEPRACTICE", 700).unwrap();
+    let header = AckHeader::new("EXAMPLECH", "SAMPLEPRACTICE", 700 + gs06).unwrap();
     let ack = generate_999(&header, GroupControlNumber::new(gs06).unwrap(), &verdicts).unwrap();
     let response = app
         .request(Method::POST, "/x12/inbound", Some(&app.admin_token))
@@ -69,13 +82,6 @@ async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Ve
         .await
         .unwrap();
     expect_status(response, StatusCode::CREATED).await;
-    let mut out = Vec::new();
-    for claim in &claims {
-        let read = read_claim(app, claim["id"].as_str().unwrap()).await;
-        assert_eq!(read.status, "accepted");
-        out.push(read);
-    }
-    out
 }
 
 /// The claim as an 835 names it, and its status.
@@ -220,7 +226,8 @@ api_test! {
         assert_eq!(statuses, [(c[0].id.as_str(), "paid", "clm01"), (c[1].id.as_str(), "paid", "clm01"),
                               (c[2].id.as_str(), "denied", "clm01"), (c[3].id.as_str(), "partially_paid", "clm01")]);
         assert_eq!(claims[0]["lines_matched"].as_array().unwrap().len(), 2, "{outcome}");
-        assert_eq!(claims[0]["charge_posted"], true);
+        // Charged when built, not by the remittance.
+        assert_eq!(claims[0]["charge_posted"], false);
         let pr: Vec<(&str, &str)> = claims[1]["patient_responsibility"].as_array().unwrap().iter()
             .map(|a| (a["reason"].as_str().unwrap(), a["amount"].as_str().unwrap())).collect();
         assert_eq!(pr, [("1", "30.00"), ("2", "8.00"), ("3", "15.00")]);
@@ -273,13 +280,13 @@ api_test! {
         assert_eq!((&dry["dry_run"], &dry["id"]), (&Value::from(true), &Value::Null));
         assert_eq!(dry["claims"][0]["status_after"], "paid");
         assert_eq!(dry["claims"][0]["entries"], serde_json::json!([]));
-        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        assert_eq!(balance_of(&app, &c[0].id), (money(16200), Decimal::ZERO), "the charge only");
         assert_eq!(status_of(&app, &c[0].id).await["status"], "accepted");
 
         let first = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
         assert_eq!(first["claims"][0]["status_after"], "paid");
-        // charge, payment, contractual adjustment
-        assert_eq!(first["claims"][0]["entries"].as_array().unwrap().len(), 3);
+        // payment, contractual adjustment (the charge was posted when the claim was built)
+        assert_eq!(first["claims"][0]["entries"].as_array().unwrap().len(), 2);
         let second = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::OK).await;
         assert_eq!((&second["duplicate"], &second["id"]), (&Value::from(true), &first["id"]));
         // The same payment in another file (another ISA13) is the same payment.
@@ -291,7 +298,7 @@ api_test! {
         let entries = backoffice::ledger::list(&mut conn, &backoffice::ledger::EntryFilter {
             claim_id: Some(ClaimId::parse(&c[0].id).unwrap()), ..Default::default()
         }).unwrap();
-        assert_eq!(entries.len(), 3, "posted once");
+        assert_eq!(entries.len(), 3, "charge, then payment and adjustment posted once");
         trial_balance_is_zero(&app).await;
     }
 }
@@ -308,7 +315,8 @@ api_test! {
         let unbalanced = generate_835(&header, &spec).unwrap();
         let problem = expect_problem(post_era(&app, &app.admin_token, "", &unbalanced).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(invalid_fields(&problem), vec!["file"]);
-        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        // Only the charge posted when the claim was built.
+        assert_eq!(balance_of(&app, &c[0].id), (money(16200), Decimal::ZERO));
         let listed = expect_status(app.get("/remittances", &app.admin_token).await, StatusCode::OK).await;
         assert_eq!(listed["total"], 0);
     }
@@ -396,6 +404,192 @@ api_test! {
         assert_eq!(read_claim(&app, &sent.id).await.status, "paid");
         assert_eq!(read_claim(&app, &by_number.id).await.status, "paid");
         assert_eq!(balance_of(&app, &sent.id), (Decimal::ZERO, Decimal::ZERO));
+        trial_balance_is_zero(&app).await;
+    }
+}
+
+/// The bank's balance (account 1000) from the trial balance.
+async fn bank(app: &TestApp) -> Decimal {
+    let body = expect_status(
+        app.get("/ledger/trial-balance", &app.admin_token).await,
+        StatusCode::OK,
+    )
+    .await;
+    let account = body["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["code"] == "1000")
+        .unwrap()
+        .clone();
+    account["balance"].as_str().unwrap().parse().unwrap()
+}
+
+api_test! {
+    async fn a_reversal_undoes_the_earlier_posting_and_the_readjudication_posts_in_its_place(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 2).await;
+        // First adjudication: 120 - 20 CO45 = 100, 42 paid in full: 142.
+        let first = claim_spec(&c[0], vec![line_of(&c[0], 0).adjust("CO", "45", money(2000)), line_of(&c[0], 1)]);
+        let file = era("835_first_adjudication.x12", 811, &remittance("TRACE-6001", vec![first.clone()]));
+        expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        assert_eq!(read_claim(&app, &c[0].id).await.status, "paid");
+        let bank_before = bank(&app).await;
+
+        // The payer takes it back and adjudicates again: 30 CO45, 15 coinsurance on the visit.
+        let again = claim_spec(&c[0], vec![
+            line_of(&c[0], 0).adjust("CO", "45", money(3000)).adjust("PR", "2", money(1500)),
+            line_of(&c[0], 1),
+        ]);
+        // A reversal of a claim never paid here, and one whose amounts do not undo what was posted.
+        let never_paid = claim_spec(&c[1], vec![line_of(&c[1], 0), line_of(&c[1], 1)]).reversal();
+        let mut wrong = first.reversal();
+        wrong.lines[0].adjustments[0].amount = money(-1000);
+        wrong.claim_id = c[0].clm01.clone();
+        let spec = remittance("TRACE-6002", vec![first.reversal(), again.clone(), never_paid]);
+        let file = era("835_reversal.x12", 812, &spec);
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        let claims = outcome["claims"].as_array().unwrap();
+        assert_eq!(claims.len(), 2, "{outcome}");
+        assert_eq!((&claims[0]["clp_status"], &claims[0]["status_before"], &claims[0]["status_after"]),
+                   (&Value::from("22"), &Value::from("paid"), &Value::from("accepted")));
+        assert_eq!(claims[0]["paid"].as_str().unwrap().parse::<Decimal>().unwrap(), money(-14200));
+        assert_eq!(claims[0]["entries"].as_array().unwrap().len(), 2, "payment and adjustment reversed");
+        assert_eq!((&claims[1]["status_before"], &claims[1]["status_after"]), (&Value::from("accepted"), &Value::from("paid")));
+        let unmatched = outcome["unmatched"].as_array().unwrap();
+        assert_eq!(unmatched.len(), 1, "{outcome}");
+        assert!(unmatched[0]["reason"].as_str().unwrap().contains("is accepted"), "{outcome}");
+
+        // Books: 162 charged; 117 paid now (162 - 30 - 15); 15 the patient's.
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, money(1500)));
+        assert_eq!(bank(&app).await - bank_before, money(-14200) + money(11700));
+        trial_balance_is_zero(&app).await;
+        let mut conn = app.db();
+        let reversals = backoffice::ledger::list(&mut conn, &backoffice::ledger::EntryFilter {
+            claim_id: Some(ClaimId::parse(&c[0].id).unwrap()),
+            kind: Some(backoffice::ledger::EntryKind::Reversal), ..Default::default()
+        }).unwrap();
+        assert_eq!(reversals.len(), 2);
+        drop(conn);
+
+        // A reversal that does not undo what was posted is queued, nothing reversed.
+        let file = era("835_wrong_reversal.x12", 813, &remittance("TRACE-6003", vec![wrong]));
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        assert_eq!(outcome["claims"], serde_json::json!([]), "{outcome}");
+        assert!(outcome["unmatched"][0]["reason"].as_str().unwrap().contains("does not undo"), "{outcome}");
+        assert_eq!(read_claim(&app, &c[0].id).await.status, "paid");
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, money(1500)));
+    }
+}
+
+api_test! {
+    async fn plb_interest_recoupment_and_withholding_post_so_the_bank_moves_by_bpr02(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 2).await;
+        let paid = claim_spec(&c[0], vec![line_of(&c[0], 0), line_of(&c[0], 1)]);
+        let file = era("835_paid_in_full.x12", 821, &remittance("TRACE-7001", vec![paid]));
+        expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        let bank_before = bank(&app).await;
+
+        let mut spec = remittance("TRACE-7002", vec![claim_spec(&c[1], vec![line_of(&c[1], 0).adjust("CO", "45", money(2000)), line_of(&c[1], 1)])]);
+        spec.provider_adjustments = vec![
+            // 2.50 interest added.
+            backoffice::remittance::generate::ProviderAdjustmentSpec { reason: "L6".into(), reference: None, amount: money(-250) },
+            // 10.00 recouped from our first claim, named by its CLM01.
+            backoffice::remittance::generate::ProviderAdjustmentSpec { reason: "WO".into(), reference: Some(c[0].clm01.clone()), amount: money(1000) },
+            // 5.00 withheld for something that is none of our claims.
+            backoffice::remittance::generate::ProviderAdjustmentSpec { reason: "FB".into(), reference: Some("ELSEWHERE-9".into()), amount: money(500) },
+        ];
+        let bpr02 = spec.settled_amount();
+        assert_eq!(bpr02, money(14200) - money(1000) - money(500) + money(250));
+        let file = era("835_plb.x12", 822, &spec);
+        let dry = expect_status(post_era(&app, &app.admin_token, "?dry_run=true", &file).await, StatusCode::OK).await;
+        assert_eq!(dry["provider_adjustments"].as_array().unwrap().len(), 3, "{dry}");
+        assert_eq!(bank(&app).await, bank_before, "a dry run posts nothing");
+
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        let plb: Vec<(&str, &str, &str)> = outcome["provider_adjustments"].as_array().unwrap().iter().map(|p| (
+            p["reason"].as_str().unwrap(), p["amount"].as_str().unwrap(), p["treatment"].as_str().unwrap())).collect();
+        assert_eq!(plb, [("L6", "-2.50", "interest"), ("WO", "10.00", "recoupment_from_claim"), ("FB", "5.00", "withheld")]);
+        assert_eq!(outcome["provider_adjustments"][1]["claim_id"], c[0].id.as_str());
+        assert!(outcome["provider_adjustments"].as_array().unwrap().iter().all(|p| p["entry"].is_string()));
+        assert_eq!(bank(&app).await - bank_before, bpr02);
+        // The recouped 10.00 is owed again on the first claim, with the payer.
+        assert_eq!(balance_of(&app, &c[0].id), (money(1000), Decimal::ZERO));
+        let tb = expect_status(app.get("/ledger/trial-balance", &app.admin_token).await, StatusCode::OK).await;
+        let interest = tb["accounts"].as_array().unwrap().iter().find(|a| a["code"] == "4800").unwrap().clone();
+        assert_eq!(interest["balance"].as_str().unwrap().parse::<Decimal>().unwrap(), money(250), "{tb}");
+        trial_balance_is_zero(&app).await;
+
+        // Again: nothing more (the file is a duplicate).
+        let again = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::OK).await;
+        assert_eq!(again["duplicate"], true);
+        assert_eq!(bank(&app).await - bank_before, bpr02);
+    }
+}
+
+api_test! {
+    async fn a_primary_leaving_the_patient_a_balance_bills_the_secondary_with_its_adjudication(app) {
+        use crate::fixtures::{payer_body, policy_body};
+        let (d, partner_id) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner_id, 1).await;
+        let second_payer = create_id(&app, "/payers", &payer_body("Second Example Plan", "SEC01")).await;
+        create_id(&app, &format!("/patients/{}/policies", d.patient), &policy_body(&second_payer, "secondary")).await;
+
+        // The primary: 20 CO45, 10 deductible and 15 coinsurance left to the patient, 117 paid.
+        let primary = claim_spec(&c[0], vec![
+            line_of(&c[0], 0).adjust("CO", "45", money(2000)).adjust("PR", "1", money(1000)).adjust("PR", "2", money(1500)),
+            line_of(&c[0], 1),
+        ]);
+        let file = era("835_primary.x12", 831, &remittance("TRACE-8001", vec![primary]));
+        let dry = expect_status(post_era(&app, &app.admin_token, "?dry_run=true", &file).await, StatusCode::OK).await;
+        assert!(dry["claims"][0]["secondary_note"].as_str().unwrap().contains("secondary policy"), "{dry}");
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        let posted = &outcome["claims"][0];
+        assert_eq!(posted["status_after"], "paid", "{outcome}");
+        let secondary = posted["secondary_claim_id"].as_str().expect("a secondary claim").to_owned();
+        // The 25 left stays with insurance: it is billed to the secondary, not the patient.
+        assert_eq!(balance_of(&app, &c[0].id), (money(2500), Decimal::ZERO));
+
+        let claim = status_of(&app, &secondary).await;
+        assert_eq!(claim["status"], "ready", "{claim}");
+        assert_eq!(claim["payer_id"], second_payer.as_str());
+        assert_eq!(claim["snapshot"]["subscriber"]["responsibility"], "secondary");
+        let other = &claim["snapshot"]["other_payers"][0];
+        assert_eq!(other["payer_id"], "EXH01", "{claim}");
+        assert_eq!(other["paid"].as_str().unwrap().parse::<Decimal>().unwrap(), money(11700));
+        assert_eq!(other["remaining_patient_liability"].as_str().unwrap().parse::<Decimal>().unwrap(), money(2500));
+        assert_eq!(other["lines"].as_array().unwrap().len(), 2, "{claim}");
+
+        // Sent through a clearinghouse that routes the second payer: the 837P carries 2320/2330/2430.
+        let second_partner = partner(&app, &partner_body(&[&second_payer])).await;
+        let as_value = claim.clone();
+        let batch = batched(&app, &second_partner, Some(&[&as_value])).await;
+        let bytes = batch_file(&app, &batch).await;
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("SBR*P*18") && text.contains("AMT*D*117"), "{text}");
+        let scratch = Scratch::new("posting");
+        let path = scratch.path("837p_secondary.x12");
+        std::fs::write(&path, &text).unwrap();
+        if let Some(oracles) = Oracles::find()
+            && let Err(report) = oracles.x12_check(&[path])
+        {
+            panic!("the X12 referee refused the secondary claim's 837P:\n{report}");
+        }
+        accept(&app, &batch).await;
+
+        // The secondary pays 20 and leaves 5 coinsurance (OA-23: what the primary settled): the encounter's
+        // balance is the patient's 5.
+        let read = read_claim(&app, &secondary).await;
+        let mut spec = claim_spec(&read, vec![
+            line_of(&read, 0).adjust("OA", "23", money(9500)).adjust("PR", "2", money(500)),
+            line_of(&read, 1).adjust("OA", "23", money(4200)),
+        ]);
+        spec.status = "2".into();
+        let file = era("835_secondary.x12", 832, &remittance("TRACE-8002", vec![spec]));
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        assert_eq!(outcome["claims"][0]["status_after"], "paid", "{outcome}");
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, money(500)));
         trial_balance_is_zero(&app).await;
     }
 }

@@ -6,15 +6,15 @@
 //!   `claims.payer_claim_number` (one claim only) names the claim at its current version, reported as
 //!   `matched_by: payer_claim_number`. Lines match by REF*6R against the version's snapshot line ids;
 //!   lines that do not match are reported (and queued) but the claim still posts from its CLP amounts.
-//! - Posted: CLP02 1 and 19 (processed as primary) and 4 (denied). Not yet: reversals (22),
-//!   secondary/tertiary (2, 3, 20, 21), anything with a negative amount; they go to the work queue.
+//! - Posted: CLP02 1 and 19 (processed as primary), 4 (denied) and 22 (a reversal, see `reversal`).
+//!   Not yet: secondary/tertiary (2, 3, 20, 21), a negative amount outside a reversal; they go to the
+//!   work queue.
 //! - A claim posts only from `sent` or `accepted`; a `sent` claim is first moved to `accepted` (the
 //!   payer adjudicated it, so it was accepted, whatever acknowledgement we missed). Any other status
-//!   (already paid, denied, rejected...) queues the CLP: a second remittance for a claim is a
-//!   reversal/re-adjudication, which is not posted yet.
-//! - No charge entry for the claim yet (nothing posts charges at claim build yet): the charge of the
-//!   matched version is posted first, in the same transaction, dated the claim's date of service,
-//!   revenue by line (lab codes to lab revenue, the rest to office), so balances are right.
+//!   (already paid, denied, rejected...) queues the CLP: a payer re-adjudicating a claim sends a
+//!   reversal first, which makes the claim accepted again.
+//! - Claims post their charge when built (`claims::charges`); a claim built before that has none, and
+//!   its version's charge is posted first, in the same transaction, dated the claim's date of service.
 //! - Entries, dated BPR16: insurance payment (CLP04), one contractual adjustment (CO, claim and line
 //!   CAS), one other adjustment (OA, PI and any other group), one transfer to the patient per PR reason
 //!   (memo names deductible / coinsurance / copay).
@@ -31,18 +31,20 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::model::{AdjustmentAmount, PostedClaim, Unmatched};
+use super::reversal;
+use super::secondary;
 use super::store;
 use crate::audit::AuditActor;
 use crate::claims::Status;
-use crate::claims::build::is_lab_test;
-use crate::claims::snapshot::ClaimSnapshot;
+use crate::claims::charges;
+use crate::claims::snapshot::{ClaimSnapshot, Responsibility};
 use crate::claims::{store as claims_store, workflow};
 use crate::coding::codesets::{Snapshot, System};
 use crate::db::DbConnection;
-use crate::db::ids::{ClaimId, PatientId};
+use crate::db::ids::{ClaimId, EncounterId, PatientId};
 use crate::error::{AppError, AppResult};
 use crate::ledger::standard::{self, ClaimRef, Payer};
-use crate::ledger::{self, EntryFilter, EntryKind, RevenueCategory, ValidEntry};
+use crate::ledger::{self, EntryFilter, EntryKind, ValidEntry};
 use crate::remittance::ClaimPayment;
 
 /// What the posting of one CLP needs besides the CLP.
@@ -62,16 +64,17 @@ pub enum Step {
     Unmatched(Vec<Unmatched>),
 }
 
-struct Matched {
-    claim_id: ClaimId,
-    version: i32,
-    by: &'static str,
-    patient_id: PatientId,
-    status: Status,
-    snapshot: ClaimSnapshot,
+pub(super) struct Matched {
+    pub(super) claim_id: ClaimId,
+    pub(super) version: i32,
+    pub(super) by: &'static str,
+    pub(super) patient_id: PatientId,
+    pub(super) encounter_id: EncounterId,
+    pub(super) status: Status,
+    pub(super) snapshot: ClaimSnapshot,
 }
 
-fn unmatched(index: i32, clp: &ClaimPayment, reason: impl Into<String>) -> Step {
+pub(super) fn unmatched(index: i32, clp: &ClaimPayment, reason: impl Into<String>) -> Step {
     Step::Unmatched(vec![Unmatched {
         clp_index: index,
         clp01: clp.claim_id.clone(),
@@ -94,7 +97,10 @@ pub fn post_claim(
         }
         return Ok(unmatched(index, clp, reason));
     };
-    if let Some(reason) = not_postable(clp) {
+    if clp.is_reversal() {
+        return reversal::post(conn, ctx, index, clp, &matched);
+    }
+    if let Some(reason) = not_postable(clp, matched.snapshot.subscriber.responsibility) {
         return Ok(unmatched(index, clp, reason));
     }
     if !matches!(matched.status, Status::Sent | Status::Accepted) {
@@ -130,28 +136,36 @@ fn find_claim(conn: &mut DbConnection, clp: &ClaimPayment) -> AppResult<Option<M
         version,
         by,
         patient_id: summary.patient_id,
+        encounter_id: summary.encounter_id,
         status: summary.status,
         snapshot: stored.snapshot,
     }))
 }
 
 /// Why this CLP is not posted by this first slice, if it is not.
-fn not_postable(clp: &ClaimPayment) -> Option<String> {
-    match clp.status.as_str() {
-        "1" | "19" | "4" => {}
-        "22" => return Some("reversals (CLP02 = 22) are not posted yet".into()),
-        other => {
-            return Some(format!(
-                "CLP02 = {other} (not processed as primary) is not posted yet"
-            ));
-        }
+fn not_postable(clp: &ClaimPayment, billed_to: Responsibility) -> Option<String> {
+    let expected: &[&str] = match billed_to {
+        Responsibility::Primary => &["1", "19", "4"],
+        Responsibility::Secondary => &["2", "20", "4"],
+        Responsibility::Tertiary => &["3", "21", "4"],
+    };
+    if !expected.contains(&clp.status.as_str()) {
+        return Some(format!(
+            "CLP02 = {} but the claim was billed to the {} payer",
+            clp.status,
+            match billed_to {
+                Responsibility::Primary => "primary",
+                Responsibility::Secondary => "secondary",
+                Responsibility::Tertiary => "tertiary",
+            }
+        ));
     }
     let negative = clp.paid < Decimal::ZERO
         || all_adjustments(clp).any(|(_, _, amount)| amount < Decimal::ZERO);
     negative.then(|| "negative amounts (corrections) are not posted yet".into())
 }
 
-fn all_adjustments(clp: &ClaimPayment) -> impl Iterator<Item = (&str, &str, Decimal)> {
+pub(super) fn all_adjustments(clp: &ClaimPayment) -> impl Iterator<Item = (&str, &str, Decimal)> {
     clp.adjustments
         .iter()
         .chain(clp.lines.iter().flat_map(|line| &line.adjustments))
@@ -159,7 +173,7 @@ fn all_adjustments(clp: &ClaimPayment) -> impl Iterator<Item = (&str, &str, Deci
 }
 
 /// The line ids matched, and the lines that matched nothing.
-fn match_lines(
+pub(super) fn match_lines(
     index: i32,
     clp: &ClaimPayment,
     snapshot: &ClaimSnapshot,
@@ -195,7 +209,7 @@ fn match_lines(
 }
 
 /// Sums by (group, reason), in code order.
-fn by_reason(clp: &ClaimPayment, ctx: &Context) -> Vec<AdjustmentAmount> {
+pub(super) fn by_reason(clp: &ClaimPayment, ctx: &Context) -> Vec<AdjustmentAmount> {
     let mut sums: BTreeMap<(String, String), Decimal> = BTreeMap::new();
     for (group, reason, amount) in all_adjustments(clp) {
         *sums.entry((group.into(), reason.into())).or_default() += amount;
@@ -210,7 +224,7 @@ fn by_reason(clp: &ClaimPayment, ctx: &Context) -> Vec<AdjustmentAmount> {
         .collect()
 }
 
-fn pr_kind(reason: &str) -> String {
+pub(super) fn pr_kind(reason: &str) -> String {
     match reason {
         "1" => "PR1 deductible".into(),
         "2" => "PR2 coinsurance".into(),
@@ -243,11 +257,29 @@ fn post_matched(
         .into_iter()
         .filter(|a| a.group != "CO")
         .partition(|a| a.group == "PR");
+    // A secondary claim's postings go to the receivable of the claim carrying the encounter's charge.
     let claim = ClaimRef {
-        claim_id: m.claim_id.clone(),
+        claim_id: secondary::ledger_claim(conn, m)?,
         patient_id: m.patient_id.clone(),
     };
+    let pr_total: Decimal = pr.iter().map(|a| a.amount).sum();
+    let secondary_policy = if denied || pr_total <= Decimal::ZERO {
+        None
+    } else {
+        secondary::policy_for(conn, m)?
+    };
     let charge = charge_entry(conn, &claim, &m.snapshot)?;
+    let before = match &charge {
+        Some(_) => m.snapshot.claim.total_charge,
+        None => ledger::claim_balance(conn, &claim.claim_id, None)?.insurance,
+    };
+    // A later payer's CO/OA amounts are counted against the whole charge (the primary's payment among
+    // them, as OA-23): only what is left after its payment and patient share is adjusted off.
+    let (contractual, other) = if charges::carries_charge(&m.snapshot) {
+        (contractual, other)
+    } else {
+        secondary::within_balance(before - paid - pr_total, contractual, other)
+    };
     let mut entries: Vec<ValidEntry> = charge.iter().cloned().collect();
     entries.extend(adjudication_entries(
         ctx,
@@ -255,16 +287,10 @@ fn post_matched(
         paid,
         contractual,
         &other,
-        &pr,
+        &[],
     )?);
-    let before = match &charge {
-        Some(_) => m.snapshot.claim.total_charge,
-        None => ledger::claim_balance(conn, &m.claim_id, None)?.insurance,
-    };
-    let taken: Decimal = paid
-        + contractual
-        + other.iter().map(|a| a.amount).sum::<Decimal>()
-        + pr.iter().map(|a| a.amount).sum::<Decimal>();
+    let taken: Decimal =
+        paid + contractual + other.iter().map(|a| a.amount).sum::<Decimal>() + pr_total;
     let insurance_left = before - taken;
     let to = if denied {
         Status::Denied
@@ -274,16 +300,40 @@ fn post_matched(
         Status::PartiallyPaid
     };
     let mut ids = Vec::new();
+    let mut secondary_claim_id = None;
+    let mut secondary_note = secondary_policy
+        .as_ref()
+        .map(|p| format!("the balance left goes to the secondary policy {}", p.id));
     let (insurance_balance, patient_balance) = if ctx.dry_run {
-        let patient = ledger::claim_balance(conn, &m.claim_id, None)?.patient
-            + pr.iter().map(|a| a.amount).sum::<Decimal>();
-        (insurance_left, patient)
+        let patient = ledger::claim_balance(conn, &claim.claim_id, None)?.patient;
+        match secondary_policy {
+            Some(_) => (insurance_left + pr_total, patient),
+            None => (insurance_left, patient + pr_total),
+        }
     } else {
         for entry in &entries {
             ids.push(ledger::post(conn, ctx.actor, entry)?.to_string());
         }
         move_claim(conn, ctx, clp, m, to)?;
-        let balance = ledger::claim_balance(conn, &m.claim_id, None)?;
+        if let Some(policy) = &secondary_policy {
+            let primary =
+                secondary::primary_adjudication(&m.snapshot, clp, ctx.payment_date, pr_total);
+            match secondary::bill(conn, ctx.actor, m, policy, primary)? {
+                Ok(id) => secondary_claim_id = Some(id.to_string()),
+                Err(reason) => {
+                    secondary_note = Some(format!(
+                        "no secondary claim ({reason}); the balance went to the patient"
+                    ))
+                }
+            }
+        }
+        if secondary_claim_id.is_none() {
+            for entry in adjudication_entries(ctx, &claim, Decimal::ZERO, Decimal::ZERO, &[], &pr)?
+            {
+                ids.push(ledger::post(conn, ctx.actor, &entry)?.to_string());
+            }
+        }
+        let balance = ledger::claim_balance(conn, &claim.claim_id, None)?;
         (balance.insurance, balance.patient)
     };
     Ok(PostedClaim {
@@ -304,15 +354,21 @@ fn post_matched(
         insurance_balance,
         patient_balance,
         entries: ids,
+        secondary_claim_id,
+        secondary_note,
     })
 }
 
-/// The charge entry of the version, when the claim has none yet.
+/// The charge entry of the version, when the claim has none yet (built before charges were posted at
+/// build). A secondary claim carries no charge of its own.
 fn charge_entry(
     conn: &mut DbConnection,
     claim: &ClaimRef,
     snapshot: &ClaimSnapshot,
 ) -> AppResult<Option<ValidEntry>> {
+    if !charges::carries_charge(snapshot) {
+        return Ok(None);
+    }
     let filter = EntryFilter {
         kind: Some(EntryKind::Charge),
         claim_id: Some(claim.claim_id.clone()),
@@ -321,30 +377,8 @@ fn charge_entry(
     if !ledger::list(conn, &filter)?.is_empty() {
         return Ok(None);
     }
-    let mut by_category: BTreeMap<u8, (RevenueCategory, Decimal)> = BTreeMap::new();
-    for line in &snapshot.claim.lines {
-        let (key, category) = if is_lab_test(&line.code, None) {
-            (0, RevenueCategory::Lab)
-        } else {
-            (1, RevenueCategory::Office)
-        };
-        by_category
-            .entry(key)
-            .or_insert((category, Decimal::ZERO))
-            .1 += line.charge;
-    }
-    let lines: Vec<(RevenueCategory, Decimal)> = by_category
-        .into_values()
-        .filter(|(_, amount)| *amount > Decimal::ZERO)
-        .collect();
-    let entry = standard::charge(
-        snapshot.claim.date_of_service,
-        claim,
-        None,
-        Payer::Insurance,
-        &lines,
-    )?;
-    Ok(Some(entry))
+    let date = snapshot.claim.date_of_service;
+    Ok(Some(charges::charge_entry(snapshot, claim, None, date)?))
 }
 
 fn adjudication_entries(
@@ -409,6 +443,10 @@ fn move_claim(
         )?;
     }
     workflow::transition(conn, ctx.actor, &m.claim_id, to, Some(&detail))?;
+    // CLP07: the payer's number for the claim, which a replacement or void must name (REF*F8).
+    if let Some(number) = clp.payer_claim_number.as_deref().filter(|n| !n.is_empty()) {
+        claims_store::set_payer_claim_number(conn, &m.claim_id, number)?;
+    }
     if to == Status::Denied {
         claims_store::set_status_reasons(conn, &m.claim_id, &denial_reasons(ctx, clp))?;
     }
@@ -416,7 +454,7 @@ fn move_claim(
 }
 
 /// The CARC (claim and line CAS) and RARC (MOA/MIA, line LQ) codes of a denial, with descriptions.
-fn denial_reasons(ctx: &Context, clp: &ClaimPayment) -> Vec<serde_json::Value> {
+pub(super) fn denial_reasons(ctx: &Context, clp: &ClaimPayment) -> Vec<serde_json::Value> {
     let mut reasons: Vec<serde_json::Value> = all_adjustments(clp)
         .map(|(group, reason, amount)| {
             json!({"source": "835", "kind": "carc", "group": group, "code": reason,

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::apply::{Context, Step, post_claim};
 use super::model::{Outcome, PaymentSummary, Unmatched};
+use super::provider_adjustments;
 use super::store::{self, ClaimMark, NewFile};
 use crate::audit::{self, Audit, AuditActor};
 use crate::coding::codesets::Snapshot;
@@ -84,6 +85,30 @@ impl EraFile {
             .map(|(i, (date, c))| (i32::try_from(i).unwrap_or(i32::MAX), date, c))
     }
 
+    /// Each PLB item with its payment date and mark index.
+    fn provider_adjustments(
+        &self,
+    ) -> Vec<(
+        NaiveDate,
+        i32,
+        &crate::remittance::ProviderAdjustment,
+        &crate::remittance::ProviderAdjustmentItem,
+    )> {
+        let dates = self.remittances.iter().flat_map(|r| {
+            r.provider_adjustments
+                .iter()
+                .flat_map(move |plb| plb.items.iter().map(move |_| r.payment.date))
+        });
+        let plbs = self
+            .remittances
+            .iter()
+            .flat_map(|r| &r.provider_adjustments);
+        dates
+            .zip(provider_adjustments::indexed(plbs))
+            .map(|(date, (index, plb, item))| (date, index, plb, item))
+            .collect()
+    }
+
     fn payments(&self) -> Vec<PaymentSummary> {
         self.remittances
             .iter()
@@ -122,6 +147,10 @@ pub fn import(
             let ctx = context(actor, codes, None, date, true);
             record(&mut outcome, post_claim(conn, &ctx, index, clp)?);
         }
+        for (date, index, plb, item) in file.provider_adjustments() {
+            let posted = provider_adjustments::post(conn, actor, None, date, index, plb, item)?;
+            outcome.provider_adjustments.push(posted);
+        }
         return Ok(outcome);
     }
     let (id, completed) = write_transaction(conn, |conn| reserve(conn, actor, file, &key))?;
@@ -159,10 +188,73 @@ pub fn import(
             Err(e) => return Err(e),
         }
     }
+    for (date, index, plb, item) in file.provider_adjustments() {
+        if done.contains(&index) {
+            outcome.already_done.push(index);
+            continue;
+        }
+        let posted = write_transaction(conn, |conn| {
+            let posted =
+                provider_adjustments::post(conn, actor, Some(id.as_str()), date, index, plb, item)?;
+            let detail = format!("PLB {} {}", posted.reason, posted.treatment);
+            mark_done(conn, &id, index, &format!("PLB {}", item.reason), &detail)?;
+            Ok(posted)
+        });
+        match posted {
+            Ok(posted) => outcome.provider_adjustments.push(posted),
+            Err(AppError::Conflict {
+                code: "already_posted",
+                ..
+            }) => outcome.already_done.push(index),
+            Err(
+                e @ (AppError::Validation(_)
+                | AppError::Conflict { .. }
+                | AppError::NotAllowedInState { .. }),
+            ) => {
+                let item = Unmatched {
+                    clp_index: index,
+                    clp01: format!("PLB {}", item.reason),
+                    line_id: None,
+                    reason: format!("not posted: {e}"),
+                };
+                write_transaction(conn, |conn| -> AppResult<()> {
+                    mark_done(conn, &id, index, &item.clp01, &item.reason)?;
+                    Ok(store::queue(conn, &id, &item)?)
+                })?;
+                outcome.unmatched.push(item);
+            }
+            Err(e) => return Err(e),
+        }
+    }
     write_transaction(conn, |conn| -> AppResult<()> {
         Ok(store::complete(conn, &id, &outcome)?)
     })?;
     Ok(outcome)
+}
+
+/// Marks a PLB item done in its transaction (`already_posted` when an earlier import did).
+fn mark_done(
+    conn: &mut DbConnection,
+    id: &RemittanceId,
+    index: i32,
+    label: &str,
+    detail: &str,
+) -> AppResult<()> {
+    let mark = ClaimMark {
+        file_id: id,
+        clp_index: index,
+        clp01: label,
+        claim: None,
+        result: "posted",
+        detail,
+    };
+    if !store::mark_claim(conn, &mark)? {
+        return Err(AppError::conflict(
+            "already_posted",
+            format!("PLB item {index} of this file is already posted"),
+        ));
+    }
+    Ok(())
 }
 
 fn context<'a>(

@@ -14,7 +14,10 @@
 pub mod apply;
 pub mod import;
 pub mod model;
+mod provider_adjustments;
+mod reversal;
 pub mod routes;
+mod secondary;
 mod store;
 
 pub use import::{EraFile, import};

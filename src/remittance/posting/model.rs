@@ -21,8 +21,34 @@ pub struct Outcome {
     pub claims: Vec<PostedClaim>,
     /// Claims and lines that matched nothing or were not posted, with why; kept in the work queue.
     pub unmatched: Vec<Unmatched>,
-    /// CLP indexes an earlier, interrupted import of the same file had already posted or queued.
+    /// CLP indexes an earlier, interrupted import of the same file had already posted or queued
+    /// (PLB items count from -1 down).
     pub already_done: Vec<i32>,
+    /// The PLB items (provider-level adjustments) and what each posted.
+    #[serde(default)]
+    pub provider_adjustments: Vec<ProviderAdjustmentPosted>,
+}
+
+/// One PLB item and what it posted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProviderAdjustmentPosted {
+    /// -1 for the file's first PLB item, -2 for the next, ...
+    pub index: i32,
+    /// PLB01.
+    pub provider_id: String,
+    /// The adjustment reason (`L6` interest, `WO` overpayment recovery, `FB` forwarding balance, ...).
+    pub reason: String,
+    /// PLB03-2, when given.
+    pub reference: Option<String>,
+    /// As in the file: positive when the payer withheld money, negative when it added money.
+    #[schema(value_type = String)]
+    pub amount: Decimal,
+    /// `interest`, `credit_to_claim`, `unapplied`, `recoupment_from_claim` or `withheld`.
+    pub treatment: String,
+    /// The claim of ours PLB03-2 names, when it names one.
+    pub claim_id: Option<String>,
+    /// The journal entry posted (none on a dry run or for a zero amount).
+    pub entry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -67,6 +93,13 @@ pub struct PostedClaim {
     pub patient_balance: Decimal,
     /// Journal entries posted (empty on a dry run).
     pub entries: Vec<String>,
+    /// The secondary claim built (or completed) with this payer's adjudication, when the patient has a
+    /// secondary policy and was left something to pay.
+    #[serde(default)]
+    pub secondary_claim_id: Option<String>,
+    /// Why the balance went, or would go, to a secondary payer or not.
+    #[serde(default)]
+    pub secondary_note: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
