@@ -77,6 +77,9 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The `Accept` header (as sent) names no media type the route can answer.
+    #[error("not acceptable: {0}")]
+    NotAcceptable(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -144,6 +147,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => "too_many_attempts",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::NotAcceptable(_) => "not_acceptable",
             AppError::Unavailable(_) => "database_unavailable",
             AppError::Internal(_) => "internal_error",
         }
@@ -196,6 +200,9 @@ impl AppError {
             }
             AppError::PayloadTooLarge => "the request body is larger than allowed".into(),
             AppError::UnsupportedMediaType => "send the body as application/json".into(),
+            AppError::NotAcceptable(accept) => format!(
+                "cannot answer Accept: {accept}; ask for application/json, text/csv or the xlsx type, or use ?format="
+            ),
             AppError::Unavailable(_) => "the database is unavailable; retry shortly".into(),
             // Never leak internals to the caller; the cause is logged.
             AppError::Internal(_) => "an unexpected error occurred".into(),
@@ -215,6 +222,10 @@ impl AppError {
             detail: self.detail(),
             errors: match self {
                 AppError::Validation(errors) => errors.clone(),
+                AppError::NotAcceptable(_) => vec![FieldError::new(
+                    "Accept",
+                    "names no media type this route answers",
+                )],
                 _ => Vec::new(),
             },
             extensions: self.extensions(),
@@ -266,6 +277,7 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -16,5 +16,6 @@ pub mod http;
 pub mod ledger;
 pub mod money;
 pub mod remittance;
+pub mod reports;
 pub mod specimens;
 pub mod x12;

@@ -65,6 +65,8 @@ const LEDGER_READERS: Access = Access::Roles(&[Admin, Accountant]);
 /// Billers post remittances; accountants (and billers, who work the unmatched queue) read them.
 const REMITTANCE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 const REMITTANCE_READERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
+/// Accounting reports: accountants, and billers who work receivables and denials.
+const REPORT_READERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -179,6 +181,11 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/remittances", REMITTANCE_WRITERS),
     rule("GET", "/remittances/unmatched", REMITTANCE_READERS),
     rule("GET", "/remittances/{remittance_id}", REMITTANCE_READERS),
+    rule("GET", "/reports/ar-aging", REPORT_READERS),
+    rule("GET", "/reports/trial-balance", REPORT_READERS),
+    rule("GET", "/reports/journal", REPORT_READERS),
+    rule("GET", "/reports/daily-deposit", REPORT_READERS),
+    rule("GET", "/reports/denials", REPORT_READERS),
     rule("GET", "/codes/search", EVERYONE),
     rule("GET", "/codes/versions", EVERYONE),
     rule("GET", "/codes/{system}/{code}", EVERYONE),

@@ -32,6 +32,7 @@ mod policies;
 mod posting;
 mod practice;
 mod providers;
+mod reports;
 mod robustness;
 mod roles;
 mod scans;

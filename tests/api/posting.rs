@@ -24,7 +24,7 @@ use crate::helpers::{TestApp, expect_problem, expect_status, invalid_fields};
 use crate::oracles::{Oracles, Scratch};
 
 /// A practice with one payer behind one clearinghouse.
-async fn office(app: &TestApp) -> (Desk, String) {
+pub(crate) async fn office(app: &TestApp) -> (Desk, String) {
     import_code_sets(app);
     billing_practice(app).await;
     let d = desk(app).await;
@@ -33,18 +33,34 @@ async fn office(app: &TestApp) -> (Desk, String) {
 }
 
 /// One accepted claim as the 835 needs it: our ids, CLM01, and each line's id, code and charge.
-struct Accepted {
-    id: String,
-    clm01: String,
-    status: String,
-    lines: Vec<(String, String, Decimal)>,
+pub(crate) struct Accepted {
+    pub(crate) id: String,
+    pub(crate) clm01: String,
+    pub(crate) status: String,
+    pub(crate) dos: NaiveDate,
+    pub(crate) lines: Vec<(String, String, Decimal)>,
 }
 
 /// Builds `n` claims, batches them and accepts the batch with a 999.
-async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Vec<Accepted> {
+pub(crate) async fn accepted_claims(
+    app: &TestApp,
+    d: &Desk,
+    partner: &str,
+    n: usize,
+) -> Vec<Accepted> {
+    let bodies = (0..n).map(|_| encounter_body(d)).collect();
+    accepted_claims_of(app, partner, bodies).await
+}
+
+/// Builds a claim of each encounter body, batches them and accepts the batch with a 999.
+pub(crate) async fn accepted_claims_of(
+    app: &TestApp,
+    partner: &str,
+    encounters: Vec<Value>,
+) -> Vec<Accepted> {
     let mut claims = Vec::new();
-    for _ in 0..n {
-        claims.push(built(app, &ready_encounter(app, &encounter_body(d)).await).await);
+    for body in &encounters {
+        claims.push(built(app, &ready_encounter(app, body).await).await);
     }
     let refs: Vec<&Value> = claims.iter().collect();
     let batch = batched(app, partner, Some(&refs)).await;
@@ -85,7 +101,7 @@ async fn accept(app: &TestApp, batch: &Value) {
 }
 
 /// The claim as an 835 names it, and its status.
-async fn read_claim(app: &TestApp, id: &str) -> Accepted {
+pub(crate) async fn read_claim(app: &TestApp, id: &str) -> Accepted {
     let read = expect_status(
         app.get(&format!("/claims/{id}"), &app.admin_token).await,
         StatusCode::OK,
@@ -107,6 +123,11 @@ async fn read_claim(app: &TestApp, id: &str) -> Accepted {
         id: id.to_owned(),
         clm01: read["versions"][0]["clm01"].as_str().unwrap().to_owned(),
         status: read["status"].as_str().unwrap().to_owned(),
+        dos: read["snapshot"]["claim"]["date_of_service"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap(),
         lines,
     }
 }
@@ -116,12 +137,12 @@ fn dos() -> NaiveDate {
 }
 
 /// A line of the claim paid as the payer decides, with its REF*6R.
-fn line_of(claim: &Accepted, i: usize) -> LineSpec {
+pub(crate) fn line_of(claim: &Accepted, i: usize) -> LineSpec {
     let (id, code, charge) = &claim.lines[i];
-    LineSpec::new(code, *charge, dos()).id(id)
+    LineSpec::new(code, *charge, claim.dos).id(id)
 }
 
-fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
+pub(crate) fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
     let mut spec = ClaimSpec::new(
         &claim.clm01,
         "PCN-1",
@@ -133,7 +154,7 @@ fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
     spec
 }
 
-fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
+pub(crate) fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
     let mut spec = base(trace);
     spec.payment.date = NaiveDate::from_ymd_opt(2026, 6, 20).unwrap();
     spec.payment.production_date = NaiveDate::from_ymd_opt(2026, 6, 19).unwrap();
@@ -142,7 +163,7 @@ fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
 }
 
 /// Writes the 835 and has the X12 referee check it.
-fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
+pub(crate) fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
     let header = EraHeader::new("ACMEHEALTH", "SAMPLEPRACTICE", isa13).unwrap();
     let text = generate_835(&header, spec).unwrap();
     let scratch = Scratch::new("posting");
@@ -156,7 +177,7 @@ fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
     text
 }
 
-async fn post_era(app: &TestApp, token: &str, query: &str, file: &str) -> Response {
+pub(crate) async fn post_era(app: &TestApp, token: &str, query: &str, file: &str) -> Response {
     app.request(Method::POST, &format!("/remittances{query}"), Some(token))
         .header("content-type", "application/edi-x12")
         .body(file.to_owned())
@@ -165,7 +186,7 @@ async fn post_era(app: &TestApp, token: &str, query: &str, file: &str) -> Respon
         .unwrap()
 }
 
-fn balance_of(app: &TestApp, claim: &str) -> (Decimal, Decimal) {
+pub(crate) fn balance_of(app: &TestApp, claim: &str) -> (Decimal, Decimal) {
     let mut conn = app.db();
     let b = claim_balance(&mut conn, &ClaimId::parse(claim).unwrap(), None).unwrap();
     (b.insurance, b.patient)
