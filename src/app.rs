@@ -16,7 +16,9 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::http::{AppState, PrivacyRootSpan, configure_extractors, not_found_route, with_conn};
-use crate::{audit, auth, claims, coding, directory, ledger, remittance, specimens};
+use crate::{
+    audit, auth, claims, coding, directory, ledger, patient_accounts, remittance, specimens,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -43,6 +45,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(claims::ClaimsApi::openapi());
     doc.merge(ledger::LedgerApi::openapi());
     doc.merge(remittance::posting::RemittanceApi::openapi());
+    doc.merge(patient_accounts::PatientAccountsApi::openapi());
     doc
 }
 
@@ -70,6 +73,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     claims::configure(cfg);
     ledger::configure(cfg);
     remittance::posting::configure(cfg);
+    patient_accounts::configure(cfg);
 }
 
 /// Starts serving on an already bound listener (tests bind port 0).

@@ -65,6 +65,9 @@ const LEDGER_READERS: Access = Access::Roles(&[Admin, Accountant]);
 /// Billers post remittances; accountants (and billers, who work the unmatched queue) read them.
 const REMITTANCE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 const REMITTANCE_READERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
+/// The front desk takes patient payments and prints statements; refunds are the billing office's.
+const PATIENT_ACCOUNTS: Access = Access::Roles(&[Admin, FrontDesk, Biller, Accountant]);
+const REFUNDERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -179,6 +182,10 @@ pub const ROUTES: &[RouteRule] = &[
     rule("POST", "/remittances", REMITTANCE_WRITERS),
     rule("GET", "/remittances/unmatched", REMITTANCE_READERS),
     rule("GET", "/remittances/{remittance_id}", REMITTANCE_READERS),
+    rule("POST", "/patients/{patient_id}/payments", PATIENT_ACCOUNTS),
+    rule("POST", "/patients/{patient_id}/refunds", REFUNDERS),
+    rule("GET", "/patients/{patient_id}/balance", PATIENT_ACCOUNTS),
+    rule("GET", "/patients/{patient_id}/statement", PATIENT_ACCOUNTS),
     rule("GET", "/codes/search", EVERYONE),
     rule("GET", "/codes/versions", EVERYONE),
     rule("GET", "/codes/{system}/{code}", EVERYONE),
