@@ -23,7 +23,7 @@ use crate::helpers::{TestApp, expect_problem, expect_status, invalid_fields};
 use crate::oracles::{Oracles, Scratch};
 
 /// A practice with one payer behind one clearinghouse.
-async fn office(app: &TestApp) -> (Desk, String) {
+pub(crate) async fn office(app: &TestApp) -> (Desk, String) {
     import_code_sets(app);
     billing_practice(app).await;
     let d = desk(app).await;
@@ -32,18 +32,28 @@ async fn office(app: &TestApp) -> (Desk, String) {
 }
 
 /// One accepted claim as the 835 needs it: our ids, CLM01, and each line's id, code and charge.
-struct Accepted {
-    id: String,
-    clm01: String,
-    status: String,
-    lines: Vec<(String, String, Decimal)>,
+pub(crate) struct Accepted {
+    pub(crate) id: String,
+    pub(crate) clm01: String,
+    pub(crate) status: String,
+    pub(crate) lines: Vec<(String, String, Decimal)>,
 }
 
 /// Builds `n` claims, batches them and accepts the batch with a 999.
 async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Vec<Accepted> {
+    let bodies = vec![encounter_body(d); n];
+    accepted_claims_of(app, partner, &bodies).await
+}
+
+/// Builds a claim from each encounter body, batches them and accepts the batch with a 999.
+pub(crate) async fn accepted_claims_of(
+    app: &TestApp,
+    partner: &str,
+    bodies: &[Value],
+) -> Vec<Accepted> {
     let mut claims = Vec::new();
-    for _ in 0..n {
-        claims.push(built(app, &ready_encounter(app, &encounter_body(d)).await).await);
+    for body in bodies {
+        claims.push(built(app, &ready_encounter(app, body).await).await);
     }
     let refs: Vec<&Value> = claims.iter().collect();
     let batch = batched(app, partner, Some(&refs)).await;
@@ -105,17 +115,17 @@ async fn read_claim(app: &TestApp, id: &str) -> Accepted {
     }
 }
 
-fn dos() -> NaiveDate {
+pub(crate) fn dos() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
 }
 
 /// A line of the claim paid as the payer decides, with its REF*6R.
-fn line_of(claim: &Accepted, i: usize) -> LineSpec {
+pub(crate) fn line_of(claim: &Accepted, i: usize) -> LineSpec {
     let (id, code, charge) = &claim.lines[i];
     LineSpec::new(code, *charge, dos()).id(id)
 }
 
-fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
+pub(crate) fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
     let mut spec = ClaimSpec::new(
         &claim.clm01,
         "PCN-1",
@@ -127,7 +137,7 @@ fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
     spec
 }
 
-fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
+pub(crate) fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
     let mut spec = base(trace);
     spec.payment.date = NaiveDate::from_ymd_opt(2026, 6, 20).unwrap();
     spec.payment.production_date = NaiveDate::from_ymd_opt(2026, 6, 19).unwrap();
@@ -136,7 +146,7 @@ fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
 }
 
 /// Writes the 835 and has the X12 referee check it.
-fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
+pub(crate) fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
     let header = EraHeader::new("ACMEHEALTH", "SAMPLEPRACTICE", isa13).unwrap();
     let text = generate_835(&header, spec).unwrap();
     let scratch = Scratch::new("posting");
@@ -150,7 +160,7 @@ fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
     text
 }
 
-async fn post_era(app: &TestApp, token: &str, query: &str, file: &str) -> Response {
+pub(crate) async fn post_era(app: &TestApp, token: &str, query: &str, file: &str) -> Response {
     app.request(Method::POST, &format!("/remittances{query}"), Some(token))
         .header("content-type", "application/edi-x12")
         .body(file.to_owned())
@@ -173,7 +183,7 @@ async fn status_of(app: &TestApp, claim: &str) -> Value {
     .await
 }
 
-async fn trial_balance_is_zero(app: &TestApp) {
+pub(crate) async fn trial_balance_is_zero(app: &TestApp) {
     let accountant = app.token_for("accountant").await;
     let body = expect_status(
         app.get("/ledger/trial-balance", &accountant).await,
