@@ -172,9 +172,14 @@ pub fn build(
         .filter(|c| c.figures.patient_due != 0 || c.figures.insurance_due != 0)
         .map(|c| item(c, codes))
         .collect();
+    let zero = from_cents(0);
     let mut totals = StatementTotals {
+        charge: zero,
+        insurance_paid: zero,
+        adjustments: zero,
+        patient_paid: zero,
+        insurance_pending: zero,
         patient_balance: account.totals.patient_due,
-        ..StatementTotals::default()
     };
     for i in &items {
         totals.charge += i.charge;
@@ -204,7 +209,7 @@ pub fn build(
             phone: None,
         },
         items,
-        amount_due: (totals.patient_balance - credit).max(Decimal::ZERO),
+        amount_due: (totals.patient_balance - credit).max(zero),
         totals,
         credit,
     }

@@ -266,6 +266,10 @@ api_test! {
         assert!(items[0]["procedures"][0]["description"].is_string(), "{s}");
         assert_eq!((s["totals"]["patient_balance"].as_str(), s["amount_due"].as_str()), (Some("13.00"), Some("13.00")));
 
+        // Before any entry: nothing open, every figure still money.
+        let early = expect_status(app.get(&format!("/patients/{}/statement?as_of=2026-01-31", d.patient), &desk).await, StatusCode::OK).await;
+        assert_eq!((early["items"].as_array().unwrap().len(), &early["totals"]["charge"], &early["amount_due"]), (0, &json!("0.00"), &json!("0.00")));
+
         let audit = expect_status(app.get("/audit?resource_type=patient_statement", &app.admin_token).await, StatusCode::OK).await;
         assert!(audit.to_string().contains(&d.patient), "{audit}");
         let bad = expect_problem(app.get(&format!("/patients/{}/statement?format=docx", d.patient), &desk).await, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -423,4 +427,28 @@ fn a_statement_with_more_items_than_a_page_holds_continues_on_the_next_page() {
     assert!(squeezed.contains("Insurance pending 42.00"), "{text}");
     // The built-in fonts print WinAnsi: accents fold to their base letter rather than vanish.
     assert!(squeezed.contains("Zoe Nunez Samplewoman"), "{text}");
+}
+
+api_test! {
+    async fn concurrent_payments_never_apply_more_than_is_owed_and_one_key_posts_once(app) {
+        let (d, _) = billed_patient(&app).await;
+        let desk = app.token_for("front_desk").await;
+        // Six desks post 10.00 each at once against 53.00 owed: 53.00 applied, 7.00 credit.
+        let body = json!({"amount": "10.00", "method": "cash", "date": "2026-07-01"});
+        let answers = futures_util::future::join_all((0..6).map(|_| pay(&app, &desk, &d.patient, &body, None))).await;
+        for answer in answers {
+            expect_status(answer, StatusCode::CREATED).await;
+        }
+        assert_eq!(totals(&balance(&app, &d.patient).await), ("0.00", "0.00", "7.00"));
+        // The same submit six times at once with one key: one payment.
+        let retry = json!({"amount": "3.00", "method": "card", "date": "2026-07-02"});
+        let answers = futures_util::future::join_all((0..6).map(|_| pay(&app, &desk, &d.patient, &retry, Some("tap-42")))).await;
+        let mut bodies = Vec::new();
+        for answer in answers {
+            bodies.push(expect_status(answer, StatusCode::CREATED).await);
+        }
+        assert!(bodies.iter().all(|b| *b == bodies[0]));
+        assert_eq!(totals(&balance(&app, &d.patient).await), ("0.00", "0.00", "10.00"));
+        trial_balance_is_zero(&app).await;
+    }
 }
