@@ -16,7 +16,10 @@ use crate::config::Settings;
 use crate::db::DbPool;
 use crate::error::AppError;
 use crate::http::{AppState, PrivacyRootSpan, configure_extractors, not_found_route, with_conn};
-use crate::{audit, auth, claims, coding, directory, ledger, remittance, reports, specimens};
+use crate::{
+    audit, auth, claims, coding, directory, ledger, patient_accounts, remittance, reports,
+    specimens,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -44,6 +47,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(ledger::LedgerApi::openapi());
     doc.merge(remittance::posting::RemittanceApi::openapi());
     doc.merge(reports::ReportsApi::openapi());
+    doc.merge(patient_accounts::PatientAccountsApi::openapi());
     doc
 }
 
@@ -72,6 +76,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     ledger::configure(cfg);
     remittance::posting::configure(cfg);
     reports::configure(cfg);
+    patient_accounts::configure(cfg);
 }
 
 /// Starts serving on an already bound listener (tests bind port 0).

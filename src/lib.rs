@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod ledger;
 pub mod money;
+pub mod patient_accounts;
 pub mod remittance;
 pub mod reports;
 pub mod specimens;

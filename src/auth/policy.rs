@@ -67,6 +67,9 @@ const REMITTANCE_WRITERS: Access = Access::Roles(&[Admin, Biller]);
 const REMITTANCE_READERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
 /// Accounting reports: accountants, and billers who work receivables and denials.
 const REPORT_READERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
+/// The front desk takes patient payments and prints statements; refunds are the billing office's.
+const PATIENT_ACCOUNTS: Access = Access::Roles(&[Admin, FrontDesk, Biller, Accountant]);
+const REFUNDERS: Access = Access::Roles(&[Admin, Biller, Accountant]);
 
 pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/healthz", Access::Public),
@@ -186,6 +189,10 @@ pub const ROUTES: &[RouteRule] = &[
     rule("GET", "/reports/journal", REPORT_READERS),
     rule("GET", "/reports/daily-deposit", REPORT_READERS),
     rule("GET", "/reports/denials", REPORT_READERS),
+    rule("POST", "/patients/{patient_id}/payments", PATIENT_ACCOUNTS),
+    rule("POST", "/patients/{patient_id}/refunds", REFUNDERS),
+    rule("GET", "/patients/{patient_id}/balance", PATIENT_ACCOUNTS),
+    rule("GET", "/patients/{patient_id}/statement", PATIENT_ACCOUNTS),
     rule("GET", "/codes/search", EVERYONE),
     rule("GET", "/codes/versions", EVERYONE),
     rule("GET", "/codes/{system}/{code}", EVERYONE),

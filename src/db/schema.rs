@@ -679,6 +679,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    patient_account_requests (patient_id, idempotency_key) {
+        patient_id -> Text,
+        idempotency_key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(insurance_policies -> patients (patient_id));
 diesel::joinable!(insurance_policies -> payers (payer_id));
@@ -750,4 +761,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     remittance_files,
     remittance_claims,
     remittance_unmatched,
+    patient_account_requests,
 );

@@ -287,6 +287,16 @@ impl ValidEntry {
         )
     }
 
+    /// The same entry with `note` (a check number, a refund's reason) after its memo; a blank note
+    /// changes nothing.
+    pub fn with_note(mut self, note: &str) -> ValidEntry {
+        let note = note.trim();
+        if !note.is_empty() {
+            self.memo = format!("{}: {note}", self.memo);
+        }
+        self
+    }
+
     pub fn date(&self) -> NaiveDate {
         self.date
     }

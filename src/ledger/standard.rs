@@ -192,6 +192,74 @@ pub fn patient_payment(
     ValidEntry::new(date, EntryKind::PatientPayment, memo, source, lines)
 }
 
+/// How a patient payment is spread: the share applied to each claim's patient balance, and the rest
+/// held as a credit (unapplied payments).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    pub amount: Decimal,
+    pub applied: Vec<(ClaimId, Decimal)>,
+    pub unapplied: Decimal,
+}
+
+/// Spreads `amount` over the `open` patient balances in the order given (the caller decides it: the
+/// oldest date of service first), each up to its balance; what is left is unapplied. Balances of zero
+/// or less take nothing.
+pub fn allocate(amount: Decimal, open: &[(ClaimId, Decimal)]) -> Allocation {
+    let mut left = amount.max(Decimal::ZERO);
+    let mut applied = Vec::new();
+    for (claim, balance) in open {
+        if left <= Decimal::ZERO {
+            break;
+        }
+        let share = left.min(*balance);
+        if share > Decimal::ZERO {
+            applied.push((claim.clone(), share));
+            left -= share;
+        }
+    }
+    Allocation {
+        amount,
+        applied,
+        unapplied: left,
+    }
+}
+
+/// A patient payment spread over several claims (see [`allocate`]): Dr bank for the whole amount; Cr
+/// patient AR of each claim its share; Cr unapplied payments the rest. `patient_payment` is the one-claim
+/// case.
+pub fn patient_payment_allocated(
+    date: NaiveDate,
+    patient: &PatientId,
+    method: PaymentMethod,
+    allocation: &Allocation,
+) -> Result<ValidEntry, EntryError> {
+    let mut lines = vec![Line::debit(Account::Bank, allocation.amount)];
+    for (claim, share) in &allocation.applied {
+        lines.push(
+            Line::credit(Account::PatientReceivable, *share)
+                .patient(Some(patient))
+                .claim(Some(claim)),
+        );
+    }
+    if allocation.unapplied > Decimal::ZERO {
+        lines.push(
+            Line::credit(Account::UnappliedPayments, allocation.unapplied).patient(Some(patient)),
+        );
+    }
+    let single = match allocation.applied.as_slice() {
+        [(claim, _)] => Some(claim.clone()),
+        _ => None,
+    };
+    let source = Source {
+        claim_id: single,
+        patient_id: Some(patient.clone()),
+        payment_method: Some(method),
+        ..Source::default()
+    };
+    let memo = format!("patient payment by {}", method.as_str());
+    ValidEntry::new(date, EntryKind::PatientPayment, memo, source, lines)
+}
+
 /// What a refund gives back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefundOf {

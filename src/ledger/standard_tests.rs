@@ -200,3 +200,56 @@ fn zero_or_negative_events_are_refused() {
         .is_err()
     );
 }
+
+#[test]
+fn a_payment_is_spread_over_claims_in_the_order_given_and_the_rest_is_credit() {
+    let (older, newer) = (ClaimId::generate(), ClaimId::generate());
+    let open = [
+        (older.clone(), d("30")),
+        (ClaimId::generate(), d("0")),
+        (newer.clone(), d("20")),
+    ];
+    let cases = [
+        ("10", vec![(older.clone(), d("10"))], d("0")),
+        (
+            "35",
+            vec![(older.clone(), d("30")), (newer.clone(), d("5"))],
+            d("0"),
+        ),
+        (
+            "60.25",
+            vec![(older.clone(), d("30")), (newer.clone(), d("20"))],
+            d("10.25"),
+        ),
+    ];
+    for (amount, applied, unapplied) in cases {
+        let allocation = allocate(d(amount), &open);
+        assert_eq!(
+            (&allocation.applied, allocation.unapplied),
+            (&applied, unapplied),
+            "{amount}"
+        );
+    }
+    let p = PatientId::generate();
+    let allocation = allocate(d("60.25"), &open);
+    let entry = patient_payment_allocated(day(), &p, PaymentMethod::Check, &allocation).unwrap();
+    assert_eq!(
+        shape(&entry),
+        vec![
+            ("1000", 6025, false, false),
+            ("1200", -3000, true, true),
+            ("1200", -2000, true, true),
+            ("2100", -1025, false, true),
+        ]
+    );
+    assert_eq!(entry.kind(), EntryKind::PatientPayment);
+    assert_eq!(entry.source().claim_id, None);
+    let noted = entry.with_note("check 1042");
+    assert_eq!(noted.memo(), "patient payment by check: check 1042");
+    let credit_only =
+        patient_payment_allocated(day(), &p, PaymentMethod::Cash, &allocate(d("5"), &[])).unwrap();
+    assert_eq!(
+        shape(&credit_only),
+        vec![("1000", 500, false, false), ("2100", -500, false, true)]
+    );
+}

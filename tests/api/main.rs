@@ -26,6 +26,7 @@ mod labels;
 mod ledger;
 mod locations;
 mod migrations;
+mod patient_accounts;
 mod patients;
 mod payers;
 mod policies;

@@ -132,7 +132,7 @@ pub(crate) async fn read_claim(app: &TestApp, id: &str) -> Accepted {
     }
 }
 
-fn dos() -> NaiveDate {
+pub(crate) fn dos() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()
 }
 
@@ -200,7 +200,7 @@ async fn status_of(app: &TestApp, claim: &str) -> Value {
     .await
 }
 
-async fn trial_balance_is_zero(app: &TestApp) {
+pub(crate) async fn trial_balance_is_zero(app: &TestApp) {
     let accountant = app.token_for("accountant").await;
     let body = expect_status(
         app.get("/ledger/trial-balance", &accountant).await,

@@ -159,6 +159,16 @@ pub fn exists(conn: &mut DbConnection, id: &PatientId) -> QueryResult<bool> {
     Ok(count > 0)
 }
 
+/// Takes the patient's row lock until the transaction ends (an update that changes nothing; SQLite's
+/// write transaction already serialises), so two postings to one patient's account, each reading its
+/// balances first, run one after the other. False when there is no such patient.
+pub fn lock(conn: &mut DbConnection, id: &PatientId) -> QueryResult<bool> {
+    let changed = diesel::update(patients::table.find(id.as_str()))
+        .set(patients::version.eq(patients::version))
+        .execute(conn)?;
+    Ok(changed > 0)
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct PatientFilter {
     /// Words (split on whitespace and commas), each a prefix of the last or first name, any case.
