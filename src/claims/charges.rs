@@ -1,6 +1,8 @@
 //! The ledger side of billing: a claim's charge is posted when the claim is built, and replaced when a
 //! correction changes what is billed (the standing charge reversed, the new version's charged; a void
-//! only reverses). A claim to a secondary or tertiary payer posts no charge: the encounter was charged
+//! only reverses). A charge is dated its date of service, so AR and statements as of any date see the
+//! service before its payments; when that month is closed, it is dated the day it is posted (a late
+//! charge lands in the open period). A claim to a secondary or tertiary payer posts no charge: the encounter was charged
 //! with its primary claim, and only the balance left moves to the later payer.
 
 use std::collections::BTreeMap;
@@ -15,7 +17,7 @@ use crate::db::DbConnection;
 use crate::db::ids::{EncounterId, EntryId};
 use crate::error::AppResult;
 use crate::ledger::standard::{self, ClaimRef, Payer};
-use crate::ledger::{self, EntryKind, RevenueCategory, ValidEntry};
+use crate::ledger::{self, EntryKind, RevenueCategory, ValidEntry, periods};
 
 /// Revenue by category of the snapshot's lines: lab tests to lab revenue, the rest to office.
 fn revenue_lines(snapshot: &ClaimSnapshot) -> Vec<(RevenueCategory, Decimal)> {
@@ -61,6 +63,16 @@ pub fn charge_entry(
     )?)
 }
 
+/// The date of service, or `today` when the date of service is in a closed period.
+fn charge_date(conn: &mut DbConnection, snapshot: &ClaimSnapshot, today: NaiveDate) -> NaiveDate {
+    let service = snapshot.claim.date_of_service;
+    if periods::ensure_open(conn, service).is_ok() {
+        service
+    } else {
+        today
+    }
+}
+
 /// Posts the charge of a claim version (none for a secondary claim or a zero total).
 pub fn post_charge(
     conn: &mut DbConnection,
@@ -68,27 +80,29 @@ pub fn post_charge(
     claim: &ClaimRef,
     encounter: Option<&EncounterId>,
     snapshot: &ClaimSnapshot,
-    date: NaiveDate,
+    today: NaiveDate,
 ) -> AppResult<Option<EntryId>> {
     if !carries_charge(snapshot) || snapshot.claim.total_charge <= Decimal::ZERO {
         return Ok(None);
     }
+    let date = charge_date(conn, snapshot, today);
     let entry = charge_entry(snapshot, claim, encounter, date)?;
     Ok(Some(ledger::post(conn, actor, &entry)?))
 }
 
-/// After a correction: reverses the claim's standing charges and charges the new version (a void
-/// charges nothing). Nothing happens for a claim that carries no charge.
+/// After a correction: reverses the claim's standing charges (dated like the new charge) and charges
+/// the new version (a void charges nothing). Nothing happens for a claim that carries no charge.
 pub fn post_corrected(
     conn: &mut DbConnection,
     actor: &AuditActor,
     claim: &ClaimRef,
     snapshot: &ClaimSnapshot,
-    date: NaiveDate,
+    today: NaiveDate,
 ) -> AppResult<()> {
     if !carries_charge(snapshot) {
         return Ok(());
     }
+    let date = charge_date(conn, snapshot, today);
     let memo = format!("charge replaced by version {}", snapshot.claim.version);
     for entry in ledger::standing_for_claim(conn, &claim.claim_id)? {
         if entry.body.kind() == EntryKind::Charge {
@@ -96,7 +110,7 @@ pub fn post_corrected(
         }
     }
     if snapshot.claim.frequency != Frequency::Void {
-        post_charge(conn, actor, claim, None, snapshot, date)?;
+        post_charge(conn, actor, claim, None, snapshot, today)?;
     }
     Ok(())
 }
