@@ -103,13 +103,23 @@ pub fn post_corrected(
         return Ok(());
     }
     let date = charge_date(conn, snapshot, today);
-    let memo = format!("charge replaced by version {}", snapshot.claim.version);
-    for entry in ledger::standing_for_claim(conn, &claim.claim_id)? {
-        if entry.body.kind() == EntryKind::Charge {
-            ledger::reverse(conn, actor, &entry.id, date, &memo)?;
+    let standing: Vec<ledger::Entry> = ledger::standing_for_claim(conn, &claim.claim_id)?
+        .into_iter()
+        .filter(|e| e.body.kind() == EntryKind::Charge)
+        .collect();
+    let void = snapshot.claim.frequency == Frequency::Void;
+    // A resubmission billing the same lines at the same charges changes nothing in the books.
+    if !void && let [only] = standing.as_slice() {
+        let same = charge_entry(snapshot, claim, None, date)?;
+        if only.body.lines() == same.lines() {
+            return Ok(());
         }
     }
-    if snapshot.claim.frequency != Frequency::Void {
+    let memo = format!("charge replaced by version {}", snapshot.claim.version);
+    for entry in &standing {
+        ledger::reverse(conn, actor, &entry.id, date, &memo)?;
+    }
+    if !void {
         post_charge(conn, actor, claim, None, snapshot, today)?;
     }
     Ok(())
