@@ -614,3 +614,32 @@ api_test! {
         trial_balance_is_zero(&app).await;
     }
 }
+
+api_test! {
+    async fn a_claim_is_charged_when_built_a_replacement_recharges_and_a_void_takes_the_charge_back(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 1).await;
+        // Charged when built, dated its date of service.
+        assert_eq!(balance_of(&app, &c[0].id), (money(16200), Decimal::ZERO));
+        let path = format!("/claims/{}/corrections", c[0].id);
+
+        // A replacement billing the visit alone at 100: the 162 charge is reversed, 100 charged.
+        let replacement = serde_json::json!({"frequency": "replacement", "payer_claim_number": "PCN-1", "reason": "the panel was billed twice",
+            "lines": [{"id": c[0].lines[0].0, "code": "99213", "charge": "100.00", "diagnosis_pointers": [1, 2]}]});
+        expect_status(app.post(&path, &app.admin_token, &replacement).await, StatusCode::CREATED).await;
+        assert_eq!(balance_of(&app, &c[0].id), (money(10000), Decimal::ZERO));
+        let mut conn = app.db();
+        let claim = ClaimId::parse(&c[0].id).unwrap();
+        let kinds: Vec<&str> = backoffice::ledger::list(&mut conn, &backoffice::ledger::EntryFilter { claim_id: Some(claim.clone()), ..Default::default() })
+            .unwrap().iter().map(|e| e.body.kind().as_str()).collect();
+        assert_eq!(kinds, ["charge", "reversal", "charge"]);
+        drop(conn);
+
+        // Sent again and voided: nothing is owed any more.
+        move_as_service(&app, &claim, &[backoffice::claims::Status::Sent]);
+        let void = serde_json::json!({"frequency": "void", "payer_claim_number": "PCN-1", "reason": "billed to the wrong patient"});
+        expect_status(app.post(&path, &app.admin_token, &void).await, StatusCode::CREATED).await;
+        assert_eq!(balance_of(&app, &c[0].id), (Decimal::ZERO, Decimal::ZERO));
+        trial_balance_is_zero(&app).await;
+    }
+}
