@@ -1,15 +1,16 @@
-//! 835 posting, first slice: `POST /remittances` reads an 835 (refusing one that does not read or does
-//! not balance, 422 naming `file` with every finding), records the file once (SHA-256 and payment key
-//! unique), matches each CLP to our claim and version (CLP01 = CLM01, fallback CLP07 = payer claim
-//! number) and its lines by REF*6R, and posts each matched claim in its own transaction with the
-//! standard ledger entries, moving the claim to paid, partially paid or denied. What matched nothing
-//! or is not posted yet goes to the outcome's `unmatched` list and the work queue
+//! 835 posting: `POST /remittances` reads an 835 (refusing one that does not read or does not balance,
+//! 422 naming `file` with every finding), records the file once (SHA-256 and payment key unique),
+//! matches each CLP to our claim and version (CLP01 = CLM01, fallback CLP07 = payer claim number) and
+//! its lines by REF*6R, and posts each matched claim in its own transaction with the standard ledger
+//! entries, moving the claim to paid, partially paid or denied. Reversals (CLP02 = 22) undo the standing
+//! adjudication (`reversal`); PLB items post once each after the claims (`provider_adjustments`); a
+//! primary leaving the patient a share bills the secondary policy (`secondary`). What matched nothing
+//! or is not posted goes to the outcome's `unmatched` list and the work queue
 //! (`GET /remittances/unmatched`). See [`apply`] for the posting rules chosen.
 //!
-//! Out of scope for now (queued with the reason, never guessed): reversals and re-adjudications
-//! (CLP02 = 22, or a second remittance for a claim already paid or denied), PLB provider adjustments
-//! (checked for balance, not posted), secondary and tertiary claims (CLP02 = 2, 3, 20, 21) and
-//! creating secondary claims, patient statements and reports.
+//! Not posted automatically (queued with the reason, never guessed): a second adjudication of a claim
+//! without a reversal before it, a reversal whose amounts do not undo what was posted, the reversal of a
+//! secondary claim's adjudication, and negative amounts outside a reversal.
 
 pub mod apply;
 pub mod import;
