@@ -160,11 +160,21 @@ pub async fn spawn_app_on(
     };
     Some(TestApp {
         address: serve(pool, settings),
-        client: reqwest::Client::new(),
+        client: test_client(),
         admin_token,
         database_url,
         _database: Some(database),
     })
+}
+
+/// The HTTP client of a test. Idle connections are dropped after a second, well before the server's
+/// 5-second keep-alive closes them: a test that pauses (running a referee between two requests) would
+/// otherwise send on a connection the server is closing and get `IncompleteMessage`.
+fn test_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_secs(1))
+        .build()
+        .expect("an HTTP client")
 }
 
 /// Starts the server on port 0 over `pool`; returns its base URL.
@@ -211,7 +221,7 @@ impl TestApp {
         let pool = backoffice::cli::open_database(&settings).expect("open the shared database");
         TestApp {
             address: serve(pool, settings),
-            client: reqwest::Client::new(),
+            client: test_client(),
             admin_token: self.admin_token.clone(),
             database_url: self.database_url.clone(),
             _database: None,

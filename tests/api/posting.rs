@@ -23,7 +23,7 @@ use crate::helpers::{TestApp, expect_problem, expect_status, invalid_fields};
 use crate::oracles::{Oracles, Scratch};
 
 /// A practice with one payer behind one clearinghouse.
-async fn office(app: &TestApp) -> (Desk, String) {
+pub(crate) async fn office(app: &TestApp) -> (Desk, String) {
     import_code_sets(app);
     billing_practice(app).await;
     let d = desk(app).await;
@@ -32,15 +32,20 @@ async fn office(app: &TestApp) -> (Desk, String) {
 }
 
 /// One accepted claim as the 835 needs it: our ids, CLM01, and each line's id, code and charge.
-struct Accepted {
-    id: String,
+pub(crate) struct Accepted {
+    pub(crate) id: String,
     clm01: String,
     status: String,
     lines: Vec<(String, String, Decimal)>,
 }
 
 /// Builds `n` claims, batches them and accepts the batch with a 999.
-async fn accepted_claims(app: &TestApp, d: &Desk, partner: &str, n: usize) -> Vec<Accepted> {
+pub(crate) async fn accepted_claims(
+    app: &TestApp,
+    d: &Desk,
+    partner: &str,
+    n: usize,
+) -> Vec<Accepted> {
     let mut claims = Vec::new();
     for _ in 0..n {
         claims.push(built(app, &ready_encounter(app, &encounter_body(d)).await).await);
@@ -110,12 +115,12 @@ fn dos() -> NaiveDate {
 }
 
 /// A line of the claim paid as the payer decides, with its REF*6R.
-fn line_of(claim: &Accepted, i: usize) -> LineSpec {
+pub(crate) fn line_of(claim: &Accepted, i: usize) -> LineSpec {
     let (id, code, charge) = &claim.lines[i];
     LineSpec::new(code, *charge, dos()).id(id)
 }
 
-fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
+pub(crate) fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
     let mut spec = ClaimSpec::new(
         &claim.clm01,
         "PCN-1",
@@ -127,7 +132,7 @@ fn claim_spec(claim: &Accepted, lines: Vec<LineSpec>) -> ClaimSpec {
     spec
 }
 
-fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
+pub(crate) fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
     let mut spec = base(trace);
     spec.payment.date = NaiveDate::from_ymd_opt(2026, 6, 20).unwrap();
     spec.payment.production_date = NaiveDate::from_ymd_opt(2026, 6, 19).unwrap();
@@ -136,7 +141,7 @@ fn remittance(trace: &str, claims: Vec<ClaimSpec>) -> RemittanceSpec {
 }
 
 /// Writes the 835 and has the X12 referee check it.
-fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
+pub(crate) fn era(name: &str, isa13: u32, spec: &RemittanceSpec) -> String {
     let header = EraHeader::new("ACMEHEALTH", "SAMPLEPRACTICE", isa13).unwrap();
     let text = generate_835(&header, spec).unwrap();
     let scratch = Scratch::new("posting");
@@ -159,13 +164,13 @@ async fn post_era(app: &TestApp, token: &str, query: &str, file: &str) -> Respon
         .unwrap()
 }
 
-fn balance_of(app: &TestApp, claim: &str) -> (Decimal, Decimal) {
+pub(crate) fn balance_of(app: &TestApp, claim: &str) -> (Decimal, Decimal) {
     let mut conn = app.db();
     let b = claim_balance(&mut conn, &ClaimId::parse(claim).unwrap(), None).unwrap();
     (b.insurance, b.patient)
 }
 
-async fn status_of(app: &TestApp, claim: &str) -> Value {
+pub(crate) async fn status_of(app: &TestApp, claim: &str) -> Value {
     expect_status(
         app.get(&format!("/claims/{claim}"), &app.admin_token).await,
         StatusCode::OK,
