@@ -279,9 +279,10 @@ fn post_matched(
             + pr.iter().map(|a| a.amount).sum::<Decimal>();
         (insurance_left, patient)
     } else {
-        for entry in &entries {
-            ids.push(ledger::post(conn, ctx.actor, entry)?.to_string());
-        }
+        ids = ledger::post_all(conn, ctx.actor, &entries)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         move_claim(conn, ctx, clp, m, to)?;
         let balance = ledger::claim_balance(conn, &m.claim_id, None)?;
         (balance.insurance, balance.patient)
@@ -400,7 +401,7 @@ fn move_claim(
 ) -> AppResult<()> {
     let detail = format!("835 CLP {} (CLP02 = {})", clp.claim_id, clp.status);
     if m.status == Status::Sent {
-        workflow::transition(
+        workflow::move_status(
             conn,
             ctx.actor,
             &m.claim_id,
@@ -408,7 +409,7 @@ fn move_claim(
             Some("the payer adjudicated it (835)"),
         )?;
     }
-    workflow::transition(conn, ctx.actor, &m.claim_id, to, Some(&detail))?;
+    workflow::move_status(conn, ctx.actor, &m.claim_id, to, Some(&detail))?;
     if to == Status::Denied {
         claims_store::set_status_reasons(conn, &m.claim_id, &denial_reasons(ctx, clp))?;
     }
