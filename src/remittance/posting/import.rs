@@ -133,15 +133,36 @@ pub fn import(
     }
     outcome.id = Some(id.to_string());
     let done = store::done_indexes(conn, &id)?;
+    // The claims' commits do not wait for the disk; `complete` below does, which flushes them all.
+    crate::db::deferring_flush(conn, |conn| {
+        post_claims(conn, actor, codes, file, &id, &done, &mut outcome)
+    })?;
+    write_transaction(conn, |conn| -> AppResult<()> {
+        Ok(store::complete(conn, &id, &outcome)?)
+    })?;
+    Ok(outcome)
+}
+
+/// Posts each CLP not done yet (`done` is sorted) in its own transaction, recording what it came to
+/// in `outcome`.
+fn post_claims(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    codes: &Snapshot,
+    file: &EraFile,
+    id: &RemittanceId,
+    done: &[i32],
+    outcome: &mut Outcome,
+) -> AppResult<()> {
     for (index, date, clp) in file.claims() {
-        if done.contains(&index) {
+        if done.binary_search(&index).is_ok() {
             outcome.already_done.push(index);
             continue;
         }
         let ctx = context(actor, codes, Some(id.as_str()), date, false);
-        let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, &id, index, clp));
+        let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, id, index, clp));
         match step {
-            Ok(step) => record(&mut outcome, step),
+            Ok(step) => record(outcome, step),
             Err(AppError::Conflict {
                 code: "already_posted",
                 ..
@@ -153,16 +174,13 @@ pub fn import(
                 | AppError::NotAllowedInState { .. }),
             ) => {
                 let step = unmatched_step(index, clp, format!("not posted: {e}"));
-                let step = write_transaction(conn, |conn| mark(conn, &id, index, clp, step))?;
-                record(&mut outcome, step);
+                let step = write_transaction(conn, |conn| mark(conn, id, index, clp, step))?;
+                record(outcome, step);
             }
             Err(e) => return Err(e),
         }
     }
-    write_transaction(conn, |conn| -> AppResult<()> {
-        Ok(store::complete(conn, &id, &outcome)?)
-    })?;
-    Ok(outcome)
+    Ok(())
 }
 
 fn context<'a>(
