@@ -14,6 +14,10 @@ use crate::config::Settings;
 use crate::db::ids::TokenId;
 use crate::db::{self, DbConnection, DbPool, PooledConn, write_transaction};
 
+mod era;
+
+pub use era::era_import;
+
 type CliResult = Result<ExitCode, String>;
 
 fn cli_actor() -> AuditActor {
@@ -372,23 +376,6 @@ pub fn claims_export(
     use crate::db::ids::ClaimBatchId;
     let mut conn = connection(settings)?;
     let actor = cli_actor();
-    let refusal = |e: crate::error::AppError| {
-        let problem = e.problem();
-        let mut text = problem.detail;
-        for field in problem.errors {
-            text.push_str(&format!("\n  {}: {}", field.field, field.message));
-        }
-        if let Some(findings) = problem
-            .extensions
-            .get("findings")
-            .and_then(|f| f.as_array())
-        {
-            for f in findings {
-                text.push_str(&format!("\n  {f}"));
-            }
-        }
-        text
-    };
     let built = match (batch, partner) {
         (Some(id), None) => {
             let id = ClaimBatchId::parse(id).map_err(|e| format!("--batch: {e}"))?;
@@ -442,4 +429,23 @@ pub fn claims_export(
         path.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A refusal as the API would answer it, for standard error: the detail, then each field and finding.
+fn refusal(e: crate::error::AppError) -> String {
+    let problem = e.problem();
+    let mut text = problem.detail;
+    for field in problem.errors {
+        text.push_str(&format!("\n  {}: {}", field.field, field.message));
+    }
+    if let Some(findings) = problem
+        .extensions
+        .get("findings")
+        .and_then(|f| f.as_array())
+    {
+        for f in findings {
+            text.push_str(&format!("\n  {f}"));
+        }
+    }
+    text
 }

@@ -1,5 +1,5 @@
 //! The `backoffice` command: serve (default), migrate, user and token admin, audit verify, code set
-//! import, claim batch export.
+//! import, claim batch export, 835 import.
 
 use std::process::ExitCode;
 
@@ -44,6 +44,24 @@ enum Command {
     /// Claims: export 837P batches for a clearinghouse.
     #[command(subcommand)]
     Claims(ClaimsCommand),
+    /// Remittances (835 ERA files): import and post them.
+    #[command(subcommand)]
+    Era(EraCommand),
+}
+
+#[derive(Subcommand)]
+enum EraCommand {
+    /// Read and post each 835 file as `POST /remittances` does (each claim in its own transaction; a
+    /// file or payment imported before posts nothing), printing per file what was posted and what
+    /// matched nothing. Exits 1 when any file could not be read or posted (after trying all).
+    Import {
+        /// Say what would be posted, posting nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The 835 files, as received from the payer or clearinghouse.
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -184,6 +202,9 @@ fn main() -> ExitCode {
             },
         ),
         Command::Codesets(CodesetsCommand::List) => cli::codesets_list(&settings),
+        Command::Era(EraCommand::Import { dry_run, files }) => {
+            cli::era_import(&settings, dry_run, &files)
+        }
         Command::Claims(ClaimsCommand::Export {
             partner,
             claims,

@@ -8,8 +8,10 @@ use super::{Audit, AuditActor};
 use crate::db::schema::{audit_events, audit_head};
 use crate::db::{DbConnection, from_utc, new_id, now, to_utc};
 
+// `treat_none_as_default_value = false`: a `None` binds NULL instead of DEFAULT, so that on SQLite
+// diesel inserts many events in one statement (with DEFAULT it inserts them one by one in a savepoint).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 struct EventRow {
     seq: i64,
     id: String,
@@ -71,13 +73,7 @@ pub fn record_many(
     if count == 0 {
         return Ok(());
     }
-    diesel::update(audit_head::table.find(1))
-        .set(audit_head::seq.eq(audit_head::seq + count))
-        .execute(conn)?;
-    let (last_seq, mut prev_hash): (i64, String) = audit_head::table
-        .find(1)
-        .select((audit_head::seq, audit_head::hash))
-        .first(conn)?;
+    let (last_seq, mut prev_hash) = advance_head(conn, count)?;
     let occurred_at = from_utc(now());
     let mut rows = Vec::with_capacity(audits.len());
     for (seq, audit) in (last_seq - count + 1..).zip(audits) {
@@ -107,6 +103,18 @@ pub fn record_many(
         .set(audit_head::hash.eq(&prev_hash))
         .execute(conn)?;
     Ok(())
+}
+
+/// Moves the head's sequence on by `count` and returns it with the last hash, in one statement
+/// (`UPDATE … RETURNING`, which both backends have but the multi-backend connection cannot express).
+fn advance_head(conn: &mut DbConnection, count: i64) -> QueryResult<(i64, String)> {
+    let query = diesel::update(audit_head::table.find(1))
+        .set(audit_head::seq.eq(audit_head::seq + count))
+        .returning((audit_head::seq, audit_head::hash));
+    match conn {
+        DbConnection::Pg(c) => query.get_result(c),
+        DbConnection::Sqlite(c) => query.get_result(c),
+    }
 }
 
 /// An audit event as `GET /audit` shows it.

@@ -177,6 +177,19 @@ pub fn transition(
     to: Status,
     detail: Option<&str>,
 ) -> AppResult<Claim> {
+    move_status(conn, actor, id, to, detail)?;
+    find_or_404(conn, id)
+}
+
+/// `transition` without reading the claim back, for callers that do not answer with it (posting a
+/// remittance moves thousands of claims; reading each back is two queries each time).
+pub fn move_status(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    id: &ClaimId,
+    to: Status,
+    detail: Option<&str>,
+) -> AppResult<()> {
     let claim = store::find_summary(conn, id)?.ok_or(AppError::NotFound(RESOURCE))?;
     let from = claim.status;
     if lifecycle::via(from, to).is_none_or(|via| via == Via::Correction) {
@@ -201,8 +214,7 @@ pub fn transition(
     };
     events::record(conn, id, actor, &event)?;
     let note = format!("{} -> {}", from.as_str(), to.as_str());
-    audit_claim(conn, actor, "status", id, &claim.patient_id, Some(note))?;
-    find_or_404(conn, id)
+    audit_claim(conn, actor, "status", id, &claim.patient_id, Some(note))
 }
 
 /// A biller's move: only draft ⇄ ready and → closed; the others are the service's (409 naming the moves

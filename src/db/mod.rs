@@ -3,6 +3,7 @@
 
 mod connection;
 mod counters;
+mod flush;
 pub mod ids;
 pub mod schema;
 mod time;
@@ -11,6 +12,7 @@ pub use connection::{
     Backend, DbConnection, DbPool, Manager, PooledConn, build_pool, write_transaction,
 };
 pub use counters::{next_counter, reserve_counter};
+pub use flush::deferring_flush;
 pub use time::{from_utc, now, to_utc};
 
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};

@@ -30,7 +30,7 @@ pub use balances::{
     patient_balance, trial_balance,
 };
 pub use entry::{EntryError, EntryKind, Line, PaymentMethod, Source, ValidEntry};
-pub use journal::{find, list, post, reverse, standing_for_claim};
+pub use journal::{find, list, post, post_all, reverse, standing_for_claim};
 pub use periods::{ClosedPeriod, Month, close_period, closed_periods};
 pub use store::{Entry, EntryFilter};
 

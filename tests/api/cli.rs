@@ -284,3 +284,58 @@ api_test! {
         assert_eq!(std::fs::read(out.path("B000000001.x12")).unwrap(), file, "re-exported byte for byte");
     }
 }
+
+api_test! {
+    async fn an_835_is_posted_once_from_the_command_line_and_an_unreadable_file_is_named(app) {
+        use crate::posting::*;
+        use backoffice::remittance::generate::{ClaimSpec, LineSpec, scenarios::{money, patient}};
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 2).await;
+        let paid = claim_spec(&c[0], vec![line_of(&c[0], 0).adjust("CO", "45", money(2000)), line_of(&c[0], 1)]);
+        let denied = claim_spec(&c[1], vec![
+            line_of(&c[1], 0).adjust("CO", "50", money(12000)),
+            line_of(&c[1], 1).adjust("CO", "50", money(4200)),
+        ]).status("4");
+        let dos = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let stranger = ClaimSpec::new("NOTOURS-7", "PCN-7", patient("EXAMPLETON", "QUINN", "ABC-7"))
+            .line(LineSpec::new("99213", money(5000), dos).id("ZZ-7").adjust("CO", "45", money(1000)));
+        let text = era("835_cli.x12", 901, &remittance("TRACE-CLI-1", vec![paid, denied, stranger]));
+        let scratch = crate::oracles::Scratch::new("era-cli");
+        let (file, garbage, missing) = (scratch.path("835_cli.x12"), scratch.path("garbage.x12"), scratch.path("missing.x12"));
+        std::fs::write(&file, &text).unwrap();
+        std::fs::write(&garbage, "ISA*nonsense~").unwrap();
+        let [file, garbage, missing] = [&file, &garbage, &missing].map(|p| p.display().to_string());
+
+        let (code, out, err) = backoffice(&app, &["era", "import", "--dry-run", &file], None);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("dry run: would post 2 claims (1 denied, 1 paid), 1 unmatched"), "{out}");
+        assert_eq!(status_of(&app, &c[0].id).await["status"], "accepted", "a dry run posts nothing");
+
+        let (code, out, err) = backoffice(&app, &["era", "import", &file], None);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains(": posted 2 claims (1 denied, 1 paid), 1 unmatched"), "{out}");
+        assert!(out.contains("unmatched CLP 2 (NOTOURS-7): CLP01 NOTOURS-7 is none of our claim ids"), "{out}");
+        assert_eq!(status_of(&app, &c[0].id).await["status"], "paid");
+        assert_eq!(status_of(&app, &c[1].id).await["status"], "denied");
+        assert_eq!(balance_of(&app, &c[0].id), (rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ZERO));
+
+        // Again, between a file that does not read and one that does not exist: every file is tried,
+        // the imported one says it is a duplicate, the other two are named, and the exit code is 1.
+        let (code, out, err) = backoffice(&app, &["era", "import", &garbage, &file, &missing], None);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains(&format!("{file}: duplicate of remittance")), "{out}");
+        assert!(err.contains(&format!("{garbage}: not imported")) && err.contains("file: "), "{err}");
+        assert!(err.contains(&format!("{missing}: not imported")), "{err}");
+        assert!(err.contains("2 of 3 file(s) not imported"), "{err}");
+
+        let mut conn = app.db();
+        let entries = backoffice::ledger::list(&mut conn, &backoffice::ledger::EntryFilter {
+            claim_id: Some(backoffice::db::ids::ClaimId::parse(&c[0].id).unwrap()), ..Default::default()
+        }).unwrap();
+        assert_eq!(entries.len(), 3, "charge, payment and adjustment, posted once");
+        let listed = expect_status(app.get("/remittances", &app.admin_token).await, StatusCode::OK).await;
+        assert_eq!((&listed["total"], &listed["items"][0]["received_by"]), (&json!(1), &json!("cli")), "{listed}");
+        let audit = expect_status(app.get("/audit?resource_type=remittance", &app.admin_token).await, StatusCode::OK).await;
+        assert_eq!(audit["items"][0]["actor"], "cli", "the import is audited as the CLI: {audit}");
+    }
+}

@@ -192,7 +192,7 @@ pub(crate) fn balance_of(app: &TestApp, claim: &str) -> (Decimal, Decimal) {
     (b.insurance, b.patient)
 }
 
-async fn status_of(app: &TestApp, claim: &str) -> Value {
+pub(crate) async fn status_of(app: &TestApp, claim: &str) -> Value {
     expect_status(
         app.get(&format!("/claims/{claim}"), &app.admin_token).await,
         StatusCode::OK,

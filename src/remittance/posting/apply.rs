@@ -311,9 +311,10 @@ fn post_matched(
             None => (insurance_left, patient + pr_total),
         }
     } else {
-        for entry in &entries {
-            ids.push(ledger::post(conn, ctx.actor, entry)?.to_string());
-        }
+        ids = ledger::post_all(conn, ctx.actor, &entries)?
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         move_claim(conn, ctx, clp, m, to)?;
         if let Some(policy) = &secondary_policy {
             let primary =
@@ -434,7 +435,7 @@ fn move_claim(
 ) -> AppResult<()> {
     let detail = format!("835 CLP {} (CLP02 = {})", clp.claim_id, clp.status);
     if m.status == Status::Sent {
-        workflow::transition(
+        workflow::move_status(
             conn,
             ctx.actor,
             &m.claim_id,
@@ -442,7 +443,7 @@ fn move_claim(
             Some("the payer adjudicated it (835)"),
         )?;
     }
-    workflow::transition(conn, ctx.actor, &m.claim_id, to, Some(&detail))?;
+    workflow::move_status(conn, ctx.actor, &m.claim_id, to, Some(&detail))?;
     // CLP07: the payer's number for the claim, which a replacement or void must name (REF*F8).
     if let Some(number) = clp.payer_claim_number.as_deref().filter(|n| !n.is_empty()) {
         claims_store::set_payer_claim_number(conn, &m.claim_id, number)?;

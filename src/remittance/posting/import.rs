@@ -162,15 +162,36 @@ pub fn import(
     }
     outcome.id = Some(id.to_string());
     let done = store::done_indexes(conn, &id)?;
+    // The claims' commits do not wait for the disk; `complete` below does, which flushes them all.
+    crate::db::deferring_flush(conn, |conn| {
+        post_claims(conn, actor, codes, file, &id, &done, &mut outcome)
+    })?;
+    write_transaction(conn, |conn| -> AppResult<()> {
+        Ok(store::complete(conn, &id, &outcome)?)
+    })?;
+    Ok(outcome)
+}
+
+/// Posts each CLP not done yet (`done` is sorted) in its own transaction, recording what it came to
+/// in `outcome`.
+fn post_claims(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    codes: &Snapshot,
+    file: &EraFile,
+    id: &RemittanceId,
+    done: &[i32],
+    outcome: &mut Outcome,
+) -> AppResult<()> {
     for (index, date, clp) in file.claims() {
-        if done.contains(&index) {
+        if done.binary_search(&index).is_ok() {
             outcome.already_done.push(index);
             continue;
         }
         let ctx = context(actor, codes, Some(id.as_str()), date, false);
-        let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, &id, index, clp));
+        let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, id, index, clp));
         match step {
-            Ok(step) => record(&mut outcome, step),
+            Ok(step) => record(outcome, step),
             Err(AppError::Conflict {
                 code: "already_posted",
                 ..
@@ -182,14 +203,14 @@ pub fn import(
                 | AppError::NotAllowedInState { .. }),
             ) => {
                 let step = unmatched_step(index, clp, format!("not posted: {e}"));
-                let step = write_transaction(conn, |conn| mark(conn, &id, index, clp, step))?;
-                record(&mut outcome, step);
+                let step = write_transaction(conn, |conn| mark(conn, id, index, clp, step))?;
+                record(outcome, step);
             }
             Err(e) => return Err(e),
         }
     }
     for (date, index, plb, item) in file.provider_adjustments() {
-        if done.contains(&index) {
+        if done.binary_search(&index).is_ok() {
             outcome.already_done.push(index);
             continue;
         }
@@ -197,7 +218,7 @@ pub fn import(
             let posted =
                 provider_adjustments::post(conn, actor, Some(id.as_str()), date, index, plb, item)?;
             let detail = format!("PLB {} {}", posted.reason, posted.treatment);
-            mark_done(conn, &id, index, &format!("PLB {}", item.reason), &detail)?;
+            mark_done(conn, id, index, &format!("PLB {}", item.reason), &detail)?;
             Ok(posted)
         });
         match posted {
@@ -218,18 +239,15 @@ pub fn import(
                     reason: format!("not posted: {e}"),
                 };
                 write_transaction(conn, |conn| -> AppResult<()> {
-                    mark_done(conn, &id, index, &item.clp01, &item.reason)?;
-                    Ok(store::queue(conn, &id, &item)?)
+                    mark_done(conn, id, index, &item.clp01, &item.reason)?;
+                    Ok(store::queue(conn, id, &item)?)
                 })?;
                 outcome.unmatched.push(item);
             }
             Err(e) => return Err(e),
         }
     }
-    write_transaction(conn, |conn| -> AppResult<()> {
-        Ok(store::complete(conn, &id, &outcome)?)
-    })?;
-    Ok(outcome)
+    Ok(())
 }
 
 /// Marks a PLB item done in its transaction (`already_posted` when an earlier import did).
