@@ -643,3 +643,23 @@ api_test! {
         trial_balance_is_zero(&app).await;
     }
 }
+
+api_test! {
+    async fn a_line_without_ref_6r_matches_by_code_date_and_charge_and_says_so(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 1).await;
+        let (_, code, charge) = &c[0].lines[1];
+        // The payer dropped REF*6R on the panel; a third line of ours it never was (wrong charge).
+        let bare = LineSpec::new(code, *charge, dos());
+        let stranger = LineSpec::new(code, *charge + money(100), dos());
+        let spec = remittance("TRACE-9001", vec![claim_spec(&c[0], vec![line_of(&c[0], 0), bare, stranger])]);
+        let file = era("835_fallback_lines.x12", 841, &spec);
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        let posted = &outcome["claims"][0];
+        assert_eq!(posted["lines_matched"], serde_json::json!([c[0].lines[0].0]), "{outcome}");
+        assert_eq!(posted["lines_matched_by_code_date_charge"], serde_json::json!([c[0].lines[1].0]), "{outcome}");
+        let unmatched = outcome["unmatched"].as_array().unwrap();
+        assert_eq!(unmatched.len(), 1, "{outcome}");
+        assert!(unmatched[0]["reason"].as_str().unwrap().contains("service line 3 has no REF*6R"), "{outcome}");
+    }
+}

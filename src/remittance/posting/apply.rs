@@ -5,7 +5,9 @@
 //! - Matching: CLP01 = one of our CLM01s (`claim_versions.clm01`) names claim and version; else CLP07 =
 //!   `claims.payer_claim_number` (one claim only) names the claim at its current version, reported as
 //!   `matched_by: payer_claim_number`. Lines match by REF*6R against the version's snapshot line ids;
-//!   lines that do not match are reported (and queued) but the claim still posts from its CLP amounts.
+//!   an SVC without REF*6R falls back to procedure code + service date + charge (reported apart, as
+//!   `lines_matched_by_code_date_charge`); lines that match nothing are reported (and queued) but the
+//!   claim still posts from its CLP amounts.
 //! - Posted: CLP02 1 and 19 (processed as primary), 4 (denied) and 22 (a reversal, see `reversal`).
 //!   Not yet: secondary/tertiary (2, 3, 20, 21), a negative amount outside a reversal; they go to the
 //!   work queue.
@@ -111,9 +113,9 @@ pub fn post_claim(
         );
         return Ok(unmatched(index, clp, reason));
     }
-    let line_misses = match_lines(index, clp, &matched.snapshot);
-    let posted = post_matched(conn, ctx, index, clp, &matched, &line_misses)?;
-    Ok(Step::Posted(Box::new(posted), line_misses.1))
+    let lines = match_lines(index, clp, &matched.snapshot);
+    let posted = post_matched(conn, ctx, index, clp, &matched, &lines)?;
+    Ok(Step::Posted(Box::new(posted), lines.misses))
 }
 
 fn find_claim(conn: &mut DbConnection, clp: &ClaimPayment) -> AppResult<Option<Matched>> {
@@ -172,40 +174,66 @@ pub(super) fn all_adjustments(clp: &ClaimPayment) -> impl Iterator<Item = (&str,
         .map(|a| (a.group.as_str(), a.reason.as_str(), a.amount))
 }
 
-/// The line ids matched, and the lines that matched nothing.
-pub(super) fn match_lines(
-    index: i32,
-    clp: &ClaimPayment,
-    snapshot: &ClaimSnapshot,
-) -> (Vec<String>, Vec<Unmatched>) {
-    let mut matched = Vec::new();
-    let mut misses = Vec::new();
+/// How the 835's service lines matched the version billed.
+pub(super) struct LineMatches {
+    /// Our line ids matched by REF*6R.
+    pub by_line_id: Vec<String>,
+    /// Our line ids matched, for an SVC without REF*6R, by procedure code, service date and charge (a
+    /// fallback: the first line of ours not yet matched that agrees on all three).
+    pub by_code_date_charge: Vec<String>,
+    /// Lines that matched nothing, with why.
+    pub misses: Vec<Unmatched>,
+}
+
+pub(super) fn match_lines(index: i32, clp: &ClaimPayment, snapshot: &ClaimSnapshot) -> LineMatches {
+    let mut found = LineMatches {
+        by_line_id: Vec::new(),
+        by_code_date_charge: Vec::new(),
+        misses: Vec::new(),
+    };
+    let ours = &snapshot.claim.lines;
     for (n, line) in clp.lines.iter().enumerate() {
-        // Payers may upper-case REF*6R (our line ids are lower-case UUIDs): compare without case.
-        let ours = line.line_id().and_then(|id| {
-            snapshot
-                .claim
-                .lines
+        let miss = |reason: String| Unmatched {
+            clp_index: index,
+            clp01: clp.claim_id.clone(),
+            line_id: line.line_id().map(str::to_owned),
+            reason,
+        };
+        if let Some(id) = line.line_id() {
+            // Payers may upper-case REF*6R (our line ids are lower-case UUIDs): compare without case.
+            match ours.iter().find(|l| l.line_id.eq_ignore_ascii_case(id)) {
+                Some(l) => found.by_line_id.push(l.line_id.clone()),
+                None => found.misses.push(miss(format!(
+                    "REF*6R {id} is not a line of the claim version billed"
+                ))),
+            }
+            continue;
+        }
+        let date = line
+            .service_date()
+            .unwrap_or(snapshot.claim.date_of_service);
+        let taken = |id: &str| {
+            found
+                .by_line_id
                 .iter()
-                .find(|l| l.line_id.eq_ignore_ascii_case(id))
+                .chain(&found.by_code_date_charge)
+                .any(|t| t == id)
+        };
+        let fallback = ours.iter().find(|l| {
+            l.code == line.procedure.code
+                && l.date_of_service == date
+                && l.charge == line.charge
+                && !taken(&l.line_id)
         });
-        match (line.line_id(), ours) {
-            (_, Some(ours)) => matched.push(ours.line_id.clone()),
-            (Some(id), None) => misses.push(Unmatched {
-                clp_index: index,
-                clp01: clp.claim_id.clone(),
-                line_id: Some(id.to_owned()),
-                reason: format!("REF*6R {id} is not a line of the claim version billed"),
-            }),
-            (None, None) => misses.push(Unmatched {
-                clp_index: index,
-                clp01: clp.claim_id.clone(),
-                line_id: None,
-                reason: format!("service line {} has no REF*6R", n + 1),
-            }),
+        match fallback {
+            Some(l) => found.by_code_date_charge.push(l.line_id.clone()),
+            None => found.misses.push(miss(format!(
+                "service line {} has no REF*6R and no line of the claim has its code, date and charge",
+                n + 1
+            ))),
         }
     }
-    (matched, misses)
+    found
 }
 
 /// Sums by (group, reason), in code order.
@@ -239,7 +267,7 @@ fn post_matched(
     index: i32,
     clp: &ClaimPayment,
     m: &Matched,
-    lines: &(Vec<String>, Vec<Unmatched>),
+    lines: &LineMatches,
 ) -> AppResult<PostedClaim> {
     let denied = clp.is_denied();
     let adjustments = if denied {
@@ -351,7 +379,8 @@ fn post_matched(
         contractual,
         other_adjustments: other,
         patient_responsibility: pr,
-        lines_matched: lines.0.clone(),
+        lines_matched: lines.by_line_id.clone(),
+        lines_matched_by_code_date_charge: lines.by_code_date_charge.clone(),
         insurance_balance,
         patient_balance,
         entries: ids,

@@ -86,6 +86,9 @@ pub struct PostedClaim {
     pub patient_responsibility: Vec<AdjustmentAmount>,
     /// Service lines matched by REF*6R.
     pub lines_matched: Vec<String>,
+    /// Service lines without REF*6R matched by the fallback: procedure code, service date and charge.
+    #[serde(default)]
+    pub lines_matched_by_code_date_charge: Vec<String>,
     /// What the claim still owes after posting, by whom.
     #[schema(value_type = String)]
     pub insurance_balance: Decimal,

@@ -131,13 +131,14 @@ pub fn post(
             contractual,
             other_adjustments: other,
             patient_responsibility: pr,
-            lines_matched: lines.0,
+            lines_matched: lines.by_line_id,
+            lines_matched_by_code_date_charge: lines.by_code_date_charge,
             insurance_balance,
             patient_balance,
             entries: ids,
             secondary_claim_id: None,
             secondary_note: None,
         }),
-        lines.1,
+        lines.misses,
     ))
 }
