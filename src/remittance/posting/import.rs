@@ -190,23 +190,14 @@ fn post_claims(
         }
         let ctx = context(actor, codes, Some(id.as_str()), date, false);
         let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, id, index, clp));
-        match step {
-            Ok(step) => record(outcome, step),
-            Err(AppError::Conflict {
-                code: "already_posted",
-                ..
-            }) => outcome.already_done.push(index),
-            // Refused by a rule (a closed period, a claim moved meanwhile): queued with the reason.
-            Err(
-                e @ (AppError::Validation(_)
-                | AppError::Conflict { .. }
-                | AppError::NotAllowedInState { .. }),
-            ) => {
-                let step = unmatched_step(index, clp, format!("not posted: {e}"));
+        match attempt(step)? {
+            Attempt::Done(step) => record(outcome, step),
+            Attempt::AlreadyDone => outcome.already_done.push(index),
+            Attempt::Refused(reason) => {
+                let step = unmatched_step(index, clp, reason);
                 let step = write_transaction(conn, |conn| mark(conn, id, index, clp, step))?;
                 record(outcome, step);
             }
-            Err(e) => return Err(e),
         }
     }
     for (date, index, plb, item) in file.provider_adjustments() {
@@ -221,22 +212,15 @@ fn post_claims(
             mark_done(conn, id, index, &format!("PLB {}", item.reason), &detail)?;
             Ok(posted)
         });
-        match posted {
-            Ok(posted) => outcome.provider_adjustments.push(posted),
-            Err(AppError::Conflict {
-                code: "already_posted",
-                ..
-            }) => outcome.already_done.push(index),
-            Err(
-                e @ (AppError::Validation(_)
-                | AppError::Conflict { .. }
-                | AppError::NotAllowedInState { .. }),
-            ) => {
+        match attempt(posted)? {
+            Attempt::Done(posted) => outcome.provider_adjustments.push(posted),
+            Attempt::AlreadyDone => outcome.already_done.push(index),
+            Attempt::Refused(reason) => {
                 let item = Unmatched {
                     clp_index: index,
                     clp01: format!("PLB {}", item.reason),
                     line_id: None,
-                    reason: format!("not posted: {e}"),
+                    reason,
                 };
                 write_transaction(conn, |conn| -> AppResult<()> {
                     mark_done(conn, id, index, &item.clp01, &item.reason)?;
@@ -244,10 +228,35 @@ fn post_claims(
                 })?;
                 outcome.unmatched.push(item);
             }
-            Err(e) => return Err(e),
         }
     }
     Ok(())
+}
+
+/// What became of one item's own transaction.
+enum Attempt<T> {
+    Done(T),
+    /// An earlier import of the file posted it (`already_posted`).
+    AlreadyDone,
+    /// A rule refused it (a closed period, a claim moved meanwhile): queued with this reason.
+    Refused(String),
+}
+
+/// Sorts an item's result; any other error stops the import (what is done so far stays done).
+fn attempt<T>(result: AppResult<T>) -> AppResult<Attempt<T>> {
+    match result {
+        Ok(value) => Ok(Attempt::Done(value)),
+        Err(AppError::Conflict {
+            code: "already_posted",
+            ..
+        }) => Ok(Attempt::AlreadyDone),
+        Err(
+            e @ (AppError::Validation(_)
+            | AppError::Conflict { .. }
+            | AppError::NotAllowedInState { .. }),
+        ) => Ok(Attempt::Refused(format!("not posted: {e}"))),
+        Err(e) => Err(e),
+    }
 }
 
 /// Marks a PLB item done in its transaction (`already_posted` when an earlier import did).
