@@ -429,6 +429,16 @@ api_test! {
     }
 }
 
+/// Moves a claim (not ready) through `then` as the service does.
+fn move_as_service_from(app: &TestApp, claim: &ClaimId, then: &[backoffice::claims::Status]) {
+    let actor = backoffice::audit::AuditActor::system("tests");
+    let mut conn = app.db();
+    for to in then {
+        backoffice::claims::workflow::transition(&mut conn, &actor, claim, *to, None)
+            .expect("service move");
+    }
+}
+
 /// The bank's balance (account 1000) from the trial balance.
 async fn bank(app: &TestApp) -> Decimal {
     let body = expect_status(
@@ -622,18 +632,26 @@ api_test! {
         // Charged when built, dated its date of service.
         assert_eq!(balance_of(&app, &c[0].id), (money(16200), Decimal::ZERO));
         let path = format!("/claims/{}/corrections", c[0].id);
+        let claim = ClaimId::parse(&c[0].id).unwrap();
+        let kinds = |app: &TestApp| -> Vec<String> {
+            let mut conn = app.db();
+            backoffice::ledger::list(&mut conn, &backoffice::ledger::EntryFilter { claim_id: Some(claim.clone()), ..Default::default() })
+                .unwrap().iter().map(|e| e.body.kind().as_str().to_owned()).collect()
+        };
+
+        // Rejected, then resubmitted as it was: the same lines at the same charges leave the charge alone.
+        move_as_service_from(&app, &claim, &[backoffice::claims::Status::Rejected]);
+        let resubmit = serde_json::json!({"frequency": "original", "reason": "the payer's front end was down"});
+        expect_status(app.post(&path, &app.admin_token, &resubmit).await, StatusCode::CREATED).await;
+        assert_eq!(kinds(&app), ["charge"]);
+        move_as_service(&app, &claim, &[backoffice::claims::Status::Sent, backoffice::claims::Status::Accepted]);
 
         // A replacement billing the visit alone at 100: the 162 charge is reversed, 100 charged.
         let replacement = serde_json::json!({"frequency": "replacement", "payer_claim_number": "PCN-1", "reason": "the panel was billed twice",
             "lines": [{"id": c[0].lines[0].0, "code": "99213", "charge": "100.00", "diagnosis_pointers": [1, 2]}]});
         expect_status(app.post(&path, &app.admin_token, &replacement).await, StatusCode::CREATED).await;
         assert_eq!(balance_of(&app, &c[0].id), (money(10000), Decimal::ZERO));
-        let mut conn = app.db();
-        let claim = ClaimId::parse(&c[0].id).unwrap();
-        let kinds: Vec<&str> = backoffice::ledger::list(&mut conn, &backoffice::ledger::EntryFilter { claim_id: Some(claim.clone()), ..Default::default() })
-            .unwrap().iter().map(|e| e.body.kind().as_str()).collect();
-        assert_eq!(kinds, ["charge", "reversal", "charge"]);
-        drop(conn);
+        assert_eq!(kinds(&app), ["charge", "reversal", "charge"]);
 
         // Sent again and voided: nothing is owed any more.
         move_as_service(&app, &claim, &[backoffice::claims::Status::Sent]);
