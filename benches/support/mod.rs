@@ -18,6 +18,7 @@ use backoffice::config::Settings;
 use backoffice::db::ids::{ClaimId, EncounterId};
 use backoffice::db::schema::{encounter_diagnoses, encounter_lines, encounters};
 use backoffice::db::{DbConnection, Manager, now, reserve_counter, write_transaction};
+use backoffice::ledger::{self, standard::ClaimRef};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -432,13 +433,14 @@ pub fn clone_template(template: &Template, index: usize, claim_number: String) -
 /// both backends' bound-parameter limits.
 pub const SEED_CHUNK: usize = 500;
 
-/// Seeds `count` ready claims, cycling through the templates, in one transaction.
+/// Seeds `count` ready claims, cycling through the templates, each with its charge posted as a build
+/// posts it, in one transaction.
 pub fn seed(conn: &mut DbConnection, templates: &[Template], count: usize) {
     if count == 0 {
         return;
     }
     let actor = AuditActor::system("bench");
-    write_transaction(conn, |conn| -> diesel::QueryResult<()> {
+    write_transaction(conn, |conn| -> backoffice::error::AppResult<()> {
         let first = reserve_counter(conn, CLAIM_NUMBERS, count as i64)?;
         let year = now().year();
         for chunk_start in (0..count).step_by(SEED_CHUNK) {
@@ -459,6 +461,7 @@ pub fn seed(conn: &mut DbConnection, templates: &[Template], count: usize) {
 
             let mut built = Vec::with_capacity(chunk.len());
             let mut audits = Vec::with_capacity(chunk.len());
+            let mut charges = Vec::with_capacity(chunk.len());
             for seeded in &chunk {
                 let summary = &templates[seeded.template].claim.summary;
                 let encounter_id = EncounterId::from_stored(seeded.encounter.id.clone());
@@ -474,6 +477,18 @@ pub fn seed(conn: &mut DbConnection, templates: &[Template], count: usize) {
                     },
                 )?;
                 audits.push(Audit::new("create", "claim", &id).patient(&summary.patient_id));
+                // Charged as a claim is when built (dated its date of service).
+                let owner = ClaimRef {
+                    claim_id: id.clone(),
+                    patient_id: summary.patient_id.clone(),
+                };
+                let dos = seeded.snapshot.claim.date_of_service;
+                charges.push(claims::charges::charge_entry(
+                    &seeded.snapshot,
+                    &owner,
+                    Some(&encounter_id),
+                    dos,
+                )?);
                 built.push((id, 1));
             }
             let event = NewEvent {
@@ -485,6 +500,7 @@ pub fn seed(conn: &mut DbConnection, templates: &[Template], count: usize) {
             };
             events::record_many(conn, &built, &actor, &event)?;
             audit::record_many(conn, &actor, audits)?;
+            ledger::post_all(conn, &actor, &charges)?;
         }
         Ok(())
     })

@@ -571,3 +571,132 @@ pub fn ready_for_payers(
         .map(|(claim, version)| ReadyClaim::of(claim, version))
         .collect()
 }
+
+/// The versions sent with these CLM01s (each CLM01 names one version of one claim).
+pub fn versions_by_clm01(
+    conn: &mut DbConnection,
+    clm01s: &[&str],
+) -> QueryResult<Vec<ClaimVersion>> {
+    let mut found = Vec::with_capacity(clm01s.len());
+    for chunk in clm01s.chunks(ID_CHUNK) {
+        let rows: Vec<VersionRow> = versions::table
+            .filter(versions::clm01.eq_any(chunk))
+            .select(VersionRow::as_select())
+            .load(conn)?;
+        for row in rows {
+            found.push(ClaimVersion {
+                claim_id: ClaimId::from_stored(row.claim_id.clone()),
+                summary: row.summary()?,
+                snapshot: row.snapshot()?,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The summaries of those of these claims that exist.
+pub fn find_summaries(conn: &mut DbConnection, ids: &[ClaimId]) -> QueryResult<Vec<ClaimSummary>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        let chunk: Vec<&str> = chunk.iter().map(ClaimId::as_str).collect();
+        let rows: Vec<ClaimRow> = claims::table
+            .filter(claims::id.eq_any(chunk))
+            .select(ClaimRow::as_select())
+            .load(conn)?;
+        for row in rows {
+            found.push(row.summary()?);
+        }
+    }
+    Ok(found)
+}
+
+/// One claim's row as a remittance leaves it.
+pub struct Adjudicated<'a> {
+    pub id: &'a ClaimId,
+    /// The status the claim must still be in (else another writer moved it).
+    pub from: Status,
+    pub to: Status,
+    /// CLP07, kept when given.
+    pub payer_claim_number: Option<&'a str>,
+    /// Replaces the status reasons when given (a denial's).
+    pub status_reasons: Option<String>,
+}
+
+/// Rows per adjudication UPDATE: 5 parameters each.
+const ADJUDICATED_CHUNK: usize = 500;
+
+/// Moves each claim from its `from` status to its `to`, with its CLP07 and reasons, one statement per
+/// 500 claims (an 835 adjudicates thousands; row by row that is thousands of round trips). Returns how
+/// many rows changed: fewer than `rows.len()` means another writer moved one meanwhile, and the
+/// caller must roll back.
+pub fn adjudicate_all(conn: &mut DbConnection, rows: &[Adjudicated]) -> QueryResult<usize> {
+    let at = from_utc(now());
+    let mut changed = 0;
+    for chunk in rows.chunks(ADJUDICATED_CHUNK) {
+        let sql = adjudicate_sql(chunk.len(), matches!(conn, DbConnection::Pg(_)));
+        changed += match conn {
+            DbConnection::Pg(c) => {
+                adjudicate_binds(diesel::sql_query(sql).into_boxed(), chunk, at).execute(c)?
+            }
+            DbConnection::Sqlite(c) => {
+                adjudicate_binds(diesel::sql_query(sql).into_boxed(), chunk, at).execute(c)?
+            }
+        };
+    }
+    Ok(changed)
+}
+
+/// `WITH v AS (VALUES …) UPDATE claims … FROM v`, which both backends read (SQLite since 3.33); the
+/// parameters are `$n` on PostgreSQL and `?` on SQLite.
+fn adjudicate_sql(rows: usize, numbered: bool) -> String {
+    let mut n = 0;
+    let mut param = || {
+        n += 1;
+        if numbered {
+            format!("${n}")
+        } else {
+            "?".to_owned()
+        }
+    };
+    let values: Vec<String> = (0..rows)
+        .map(|_| {
+            let p: Vec<String> = (0..5).map(|_| param()).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    let at = param();
+    format!(
+        "WITH v (id, expected, status, pcn, reasons) AS (VALUES {}) \
+         UPDATE claims SET status = v.status, \
+         payer_claim_number = COALESCE(v.pcn, claims.payer_claim_number), \
+         status_reasons = COALESCE(v.reasons, claims.status_reasons), \
+         version = claims.version + 1, updated_at = {at} \
+         FROM v WHERE claims.id = v.id AND claims.status = v.expected",
+        values.join(", ")
+    )
+}
+
+fn adjudicate_binds<'a, DB>(
+    mut query: diesel::query_builder::BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>,
+    rows: &'a [Adjudicated],
+    at: NaiveDateTime,
+) -> diesel::query_builder::BoxedSqlQuery<'a, DB, diesel::query_builder::SqlQuery>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Timestamp>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    &'a str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
+{
+    use diesel::sql_types::{Nullable, Text, Timestamp};
+    for row in rows {
+        query = query
+            .bind::<Text, _>(row.id.as_str())
+            .bind::<Text, _>(row.from.as_str())
+            .bind::<Text, _>(row.to.as_str())
+            .bind::<Nullable<Text>, _>(row.payer_claim_number)
+            .bind::<Nullable<Text>, _>(row.status_reasons.clone());
+    }
+    query.bind::<Timestamp, _>(at)
+}

@@ -2,12 +2,15 @@
 //! per patient (the patient receivable subledger and the credit they hold), per claim (insurance and
 //! patient receivable of the claim's lines).
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::accounts::{Account, AccountType, Side};
+use super::entry::ValidEntry;
 use super::store::{self, LineFilter};
 use crate::db::DbConnection;
 use crate::db::ids::{ClaimId, PatientId};
@@ -164,11 +167,67 @@ pub fn claim_balance(
         ..LineFilter::default()
     };
     let sums = sums(conn, &filter)?;
-    let insurance = net(&sums, Account::InsuranceReceivable);
-    let patient = net(&sums, Account::PatientReceivable);
-    Ok(ClaimBalance {
-        insurance: from_cents(insurance),
-        patient: from_cents(patient),
-        total: from_cents(insurance + patient),
-    })
+    Ok(ClaimBalance::of_cents(
+        net(&sums, Account::InsuranceReceivable),
+        net(&sums, Account::PatientReceivable),
+    ))
+}
+
+/// Today's balance of each of these claims (a claim without lines is at zero), in a few queries.
+pub fn claim_balances(
+    conn: &mut DbConnection,
+    claims: &[ClaimId],
+) -> AppResult<HashMap<ClaimId, ClaimBalance>> {
+    let ids: Vec<&str> = claims.iter().map(ClaimId::as_str).collect();
+    let mut cents: HashMap<ClaimId, (i64, i64)> =
+        claims.iter().map(|c| (c.clone(), (0, 0))).collect();
+    for (claim, code, debits, credits) in store::sums_by_claim(conn, &ids)? {
+        let account = Account::from_code(&code)
+            .ok_or_else(|| AppError::internal(format!("unknown account {code}")))?;
+        let sums = cents.entry(ClaimId::from_stored(claim)).or_default();
+        match account {
+            Account::InsuranceReceivable => sums.0 += debits - credits,
+            Account::PatientReceivable => sums.1 += debits - credits,
+            _ => {}
+        }
+    }
+    Ok(cents
+        .into_iter()
+        .map(|(claim, (insurance, patient))| (claim, ClaimBalance::of_cents(insurance, patient)))
+        .collect())
+}
+
+impl ClaimBalance {
+    fn of_cents(insurance: i64, patient: i64) -> ClaimBalance {
+        ClaimBalance {
+            insurance: from_cents(insurance),
+            patient: from_cents(patient),
+            total: from_cents(insurance + patient),
+        }
+    }
+
+    /// The balance once these entries are posted: their lines on the claim's receivables added.
+    pub fn after(&self, claim: &ClaimId, entries: &[ValidEntry]) -> ClaimBalance {
+        let (mut insurance, mut patient) = (self.insurance, self.patient);
+        let lines = entries
+            .iter()
+            .flat_map(ValidEntry::lines)
+            .filter(|line| line.claim_id.as_ref() == Some(claim));
+        for line in lines {
+            let signed = match line.side {
+                Side::Debit => line.amount,
+                Side::Credit => -line.amount,
+            };
+            match line.account {
+                Account::InsuranceReceivable => insurance += signed,
+                Account::PatientReceivable => patient += signed,
+                _ => {}
+            }
+        }
+        ClaimBalance {
+            insurance,
+            patient,
+            total: insurance + patient,
+        }
+    }
 }

@@ -11,7 +11,7 @@ use super::periods::{self, Month};
 use super::store::{self, Entry, EntryFilter};
 use crate::audit::{self, Audit, AuditActor};
 use crate::db::DbConnection;
-use crate::db::ids::EntryId;
+use crate::db::ids::{ClaimId, EntryId};
 use crate::error::{AppError, AppResult};
 
 /// Posts the entry; returns its id. Call inside `db::write_transaction` with the event it records.
@@ -101,6 +101,18 @@ fn ensure_reversible(conn: &mut DbConnection, original: &EntryId) -> AppResult<(
 }
 
 /// The claim's entries still in force: neither reversals nor reversed, in posting order.
+/// Those of these claims with a charge posted (a line of theirs in a charge entry).
+pub fn claims_charged(
+    conn: &mut DbConnection,
+    claims: &[ClaimId],
+) -> AppResult<std::collections::HashSet<ClaimId>> {
+    let ids: Vec<&str> = claims.iter().map(ClaimId::as_str).collect();
+    Ok(store::claims_with_kind(conn, EntryKind::Charge, &ids)?
+        .into_iter()
+        .map(ClaimId::from_stored)
+        .collect())
+}
+
 pub fn standing_for_claim(
     conn: &mut DbConnection,
     claim_id: &crate::db::ids::ClaimId,

@@ -27,10 +27,10 @@ pub fn configure(cfg: &mut actix_web::web::ServiceConfig) {
 pub use accounts::{Account, AccountType, RevenueCategory, Side};
 pub use balances::{
     AccountBalance, ClaimBalance, PatientBalance, Span, TrialBalance, claim_balance,
-    patient_balance, trial_balance,
+    claim_balances, patient_balance, trial_balance,
 };
 pub use entry::{EntryError, EntryKind, Line, PaymentMethod, Source, ValidEntry};
-pub use journal::{find, list, post, post_all, reverse, standing_for_claim};
+pub use journal::{claims_charged, find, list, post, post_all, reverse, standing_for_claim};
 pub use periods::{ClosedPeriod, Month, close_period, closed_periods};
 pub use store::{Entry, EntryFilter};
 

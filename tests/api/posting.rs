@@ -425,6 +425,16 @@ api_test! {
         assert_eq!(read_claim(&app, &sent.id).await.status, "paid");
         assert_eq!(read_claim(&app, &by_number.id).await.status, "paid");
         assert_eq!(balance_of(&app, &sent.id), (Decimal::ZERO, Decimal::ZERO));
+        // The sent claim was accepted on the way, each move an event and an audit record.
+        let events = expect_status(app.get(&format!("/claims/{}/events", sent.id), &app.admin_token).await, StatusCode::OK).await;
+        let moves: Vec<(&Value, &Value, &Value)> = events.as_array().unwrap().iter().rev().take(2).rev()
+            .map(|e| (&e["from_status"], &e["to_status"], &e["detail"])).collect();
+        let detail = format!("835 CLP {} (CLP02 = 1)", sent.clm01);
+        assert_eq!(moves, [(&Value::from("sent"), &Value::from("accepted"), &Value::from("the payer adjudicated it (835)")),
+                           (&Value::from("accepted"), &Value::from("paid"), &Value::from(detail.as_str()))]);
+        let audit = expect_status(app.get(&format!("/audit?resource_type=claim&resource_id={}&action=status", sent.id), &app.admin_token).await, StatusCode::OK).await;
+        let notes: Vec<&Value> = audit["items"].as_array().unwrap().iter().map(|e| &e["detail"]).collect();
+        assert!(notes.contains(&&Value::from("sent -> accepted")) && notes.contains(&&Value::from("accepted -> paid")), "{audit}");
         trial_balance_is_zero(&app).await;
     }
 }
@@ -679,5 +689,88 @@ api_test! {
         let unmatched = outcome["unmatched"].as_array().unwrap();
         assert_eq!(unmatched.len(), 1, "{outcome}");
         assert!(unmatched[0]["reason"].as_str().unwrap().contains("service line 3 has no REF*6R"), "{outcome}");
+    }
+}
+
+/// How many entries of this kind name each claim (by the entry's claim).
+fn entries_per_claim(app: &TestApp, kind: &str) -> std::collections::HashMap<String, i64> {
+    use backoffice::db::schema::journal_entries as entries;
+    use diesel::prelude::*;
+    let mut conn = app.db();
+    let rows: Vec<(Option<String>, i64)> = entries::table
+        .filter(entries::kind.eq(kind))
+        .group_by(entries::claim_id)
+        .select((entries::claim_id, diesel::dsl::count_star()))
+        .load(&mut conn)
+        .unwrap();
+    rows.into_iter()
+        .filter_map(|(claim, n)| Some((claim?, n)))
+        .collect()
+}
+
+api_test! {
+    async fn two_instances_importing_the_same_file_at_once_post_each_claim_exactly_once(app) {
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 12).await;
+        let specs = c.iter().map(|claim| claim_spec(claim, vec![
+            line_of(claim, 0).adjust("CO", "45", money(2000)),
+            line_of(claim, 1).adjust("PR", "2", money(500)),
+        ])).collect();
+        let file = era("835_race.x12", 808, &remittance("TRACE-6006", specs));
+        let other = app.spawn_instance().await;
+        let biller = app.token_for("biller").await;
+
+        let (first, second) = tokio::join!(post_era(&app, &biller, "", &file), post_era(&other, &biller, "", &file));
+        for response in [first, second] {
+            assert!(response.status().is_success(), "{:?}", response.text().await);
+        }
+        // Each claim paid once, whichever import posted it, and its patient share moved once.
+        let payments = entries_per_claim(&app, "insurance_payment");
+        for claim in &c {
+            assert_eq!(payments.get(&claim.id), Some(&1), "{claim:?}", claim = claim.id);
+            assert_eq!(balance_of(&app, &claim.id), (Decimal::ZERO, money(500)));
+            let read = status_of(&app, &claim.id).await;
+            assert_eq!(read["status"], "paid");
+            let events = expect_status(app.get(&format!("/claims/{}/events", claim.id), &app.admin_token).await, StatusCode::OK).await;
+            let paid: Vec<&Value> = events.as_array().unwrap().iter().filter(|e| e["to_status"] == "paid").collect();
+            assert_eq!(paid.len(), 1, "{events}");
+        }
+        let listed = expect_status(app.get("/remittances", &app.admin_token).await, StatusCode::OK).await;
+        assert_eq!(listed["total"], 1, "{listed}");
+        assert_eq!(listed["items"][0]["completed"], true, "{listed}");
+        trial_balance_is_zero(&app).await;
+    }
+}
+
+api_test! {
+    async fn a_payment_dated_in_a_closed_month_posts_nothing_and_queues_every_claim_with_the_reason(app) {
+        use backoffice::audit::AuditActor;
+        use backoffice::db::write_transaction;
+        use backoffice::ledger::{self, Month};
+        let (d, partner) = office(&app).await;
+        let c = accepted_claims(&app, &d, &partner, 3).await;
+        let specs = c.iter().map(|claim| claim_spec(claim, vec![line_of(claim, 0), line_of(claim, 1)])).collect();
+        let file = era("835_closed_month.x12", 809, &remittance("TRACE-7007", specs));
+        // The month of the payment (BPR16, 2026-06-20) is closed after the claims were charged.
+        let june = Month::parse("2026-06").unwrap();
+        write_transaction(&mut app.db(), |conn| ledger::close_period(conn, &AuditActor::system("tests"), june)).unwrap();
+
+        let outcome = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::CREATED).await;
+        assert_eq!(outcome["claims"], serde_json::json!([]), "{outcome}");
+        let unmatched = outcome["unmatched"].as_array().unwrap();
+        let queued: Vec<(i64, &str)> = unmatched.iter().map(|u| (u["clp_index"].as_i64().unwrap(), u["clp01"].as_str().unwrap())).collect();
+        assert_eq!(queued, c.iter().enumerate().map(|(i, claim)| (i as i64, claim.clm01.as_str())).collect::<Vec<_>>());
+        assert!(unmatched.iter().all(|u| u["reason"].as_str().unwrap().contains("closed")), "{outcome}");
+        for claim in &c {
+            assert_eq!(status_of(&app, &claim.id).await["status"], "accepted");
+            assert_eq!(balance_of(&app, &claim.id), (money(16200), Decimal::ZERO));
+        }
+        assert!(entries_per_claim(&app, "insurance_payment").is_empty());
+        let queue = expect_status(app.get("/remittances/unmatched", &app.admin_token).await, StatusCode::OK).await;
+        assert_eq!(queue["total"], 3, "{queue}");
+        // Done with, as far as the file goes: importing it again posts nothing.
+        let again = expect_status(post_era(&app, &app.admin_token, "", &file).await, StatusCode::OK).await;
+        assert_eq!(again["duplicate"], true);
+        trial_balance_is_zero(&app).await;
     }
 }

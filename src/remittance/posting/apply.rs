@@ -145,7 +145,7 @@ fn find_claim(conn: &mut DbConnection, clp: &ClaimPayment) -> AppResult<Option<M
 }
 
 /// Why this CLP is not posted by this first slice, if it is not.
-fn not_postable(clp: &ClaimPayment, billed_to: Responsibility) -> Option<String> {
+pub(super) fn not_postable(clp: &ClaimPayment, billed_to: Responsibility) -> Option<String> {
     let expected: &[&str] = match billed_to {
         Responsibility::Primary => &["1", "19", "4"],
         Responsibility::Secondary => &["2", "20", "4"],
@@ -261,14 +261,28 @@ pub(super) fn pr_kind(reason: &str) -> String {
     }
 }
 
-fn post_matched(
-    conn: &mut DbConnection,
+/// The amounts one CLP adjudicates, as posted.
+pub(super) struct Adjudication {
+    pub paid: Decimal,
+    pub contractual: Decimal,
+    pub other: Vec<AdjustmentAmount>,
+    /// Patient responsibility by reason (deductible, coinsurance, copay…).
+    pub pr: Vec<AdjustmentAmount>,
+    pub pr_total: Decimal,
+    /// What is left for the payer once it is posted.
+    pub insurance_left: Decimal,
+    pub to: Status,
+}
+
+/// What the CLP posts against a receivable holding `before` for insurance. `carries_charge`: the
+/// claim carries the encounter's charge (else a later payer's CO/OA amounts are capped, see
+/// `secondary::within_balance`).
+pub(super) fn adjudicate(
     ctx: &Context,
-    index: i32,
     clp: &ClaimPayment,
-    m: &Matched,
-    lines: &LineMatches,
-) -> AppResult<PostedClaim> {
+    carries_charge: bool,
+    before: Decimal,
+) -> Adjudication {
     let denied = clp.is_denied();
     let adjustments = if denied {
         Vec::new()
@@ -285,38 +299,14 @@ fn post_matched(
         .into_iter()
         .filter(|a| a.group != "CO")
         .partition(|a| a.group == "PR");
-    // A secondary claim's postings go to the receivable of the claim carrying the encounter's charge.
-    let claim = ClaimRef {
-        claim_id: secondary::ledger_claim(conn, m)?,
-        patient_id: m.patient_id.clone(),
-    };
     let pr_total: Decimal = pr.iter().map(|a| a.amount).sum();
-    let secondary_policy = if denied || pr_total <= Decimal::ZERO {
-        None
-    } else {
-        secondary::policy_for(conn, m)?
-    };
-    let charge = charge_entry(conn, &claim, &m.snapshot)?;
-    let before = match &charge {
-        Some(_) => m.snapshot.claim.total_charge,
-        None => ledger::claim_balance(conn, &claim.claim_id, None)?.insurance,
-    };
     // A later payer's CO/OA amounts are counted against the whole charge (the primary's payment among
     // them, as OA-23): only what is left after its payment and patient share is adjusted off.
-    let (contractual, other) = if charges::carries_charge(&m.snapshot) {
+    let (contractual, other) = if carries_charge {
         (contractual, other)
     } else {
         secondary::within_balance(before - paid - pr_total, contractual, other)
     };
-    let mut entries: Vec<ValidEntry> = charge.iter().cloned().collect();
-    entries.extend(adjudication_entries(
-        ctx,
-        &claim,
-        paid,
-        contractual,
-        &other,
-        &[],
-    )?);
     let taken: Decimal =
         paid + contractual + other.iter().map(|a| a.amount).sum::<Decimal>() + pr_total;
     let insurance_left = before - taken;
@@ -327,45 +317,47 @@ fn post_matched(
     } else {
         Status::PartiallyPaid
     };
-    let mut ids = Vec::new();
-    let mut secondary_claim_id = None;
-    let mut secondary_note = secondary_policy
-        .as_ref()
-        .map(|p| format!("the balance left goes to the secondary policy {}", p.id));
-    let (insurance_balance, patient_balance) = if ctx.dry_run {
-        let patient = ledger::claim_balance(conn, &claim.claim_id, None)?.patient;
-        match secondary_policy {
-            Some(_) => (insurance_left + pr_total, patient),
-            None => (insurance_left, patient + pr_total),
-        }
-    } else {
-        ids = ledger::post_all(conn, ctx.actor, &entries)?
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        move_claim(conn, ctx, clp, m, to)?;
-        if let Some(policy) = &secondary_policy {
-            let primary =
-                secondary::primary_adjudication(&m.snapshot, clp, ctx.payment_date, pr_total);
-            match secondary::bill(conn, ctx.actor, m, policy, primary)? {
-                Ok(id) => secondary_claim_id = Some(id.to_string()),
-                Err(reason) => {
-                    secondary_note = Some(format!(
-                        "no secondary claim ({reason}); the balance went to the patient"
-                    ))
-                }
-            }
-        }
-        if secondary_claim_id.is_none() {
-            for entry in adjudication_entries(ctx, &claim, Decimal::ZERO, Decimal::ZERO, &[], &pr)?
-            {
-                ids.push(ledger::post(conn, ctx.actor, &entry)?.to_string());
-            }
-        }
-        let balance = ledger::claim_balance(conn, &claim.claim_id, None)?;
-        (balance.insurance, balance.patient)
-    };
-    Ok(PostedClaim {
+    Adjudication {
+        paid,
+        contractual,
+        other,
+        pr,
+        pr_total,
+        insurance_left,
+        to,
+    }
+}
+
+impl Adjudication {
+    /// The payer's entries: payment, contractual and other adjustments.
+    pub(super) fn payer_entries(
+        &self,
+        ctx: &Context,
+        claim: &ClaimRef,
+    ) -> AppResult<Vec<ValidEntry>> {
+        adjudication_entries(ctx, claim, self.paid, self.contractual, &self.other, &[])
+    }
+
+    /// The transfers of the patient's share, one per reason.
+    pub(super) fn patient_entries(
+        &self,
+        ctx: &Context,
+        claim: &ClaimRef,
+    ) -> AppResult<Vec<ValidEntry>> {
+        adjudication_entries(ctx, claim, Decimal::ZERO, Decimal::ZERO, &[], &self.pr)
+    }
+}
+
+/// The CLP's report, before its entries, balances and secondary claim are known.
+pub(super) fn posted_claim(
+    index: i32,
+    clp: &ClaimPayment,
+    m: &Matched,
+    lines: &LineMatches,
+    adjudication: Adjudication,
+    charge_posted: bool,
+) -> PostedClaim {
+    PostedClaim {
         clp_index: index,
         clp01: clp.claim_id.clone(),
         claim_id: m.claim_id.to_string(),
@@ -373,20 +365,93 @@ fn post_matched(
         matched_by: m.by.into(),
         clp_status: clp.status.clone(),
         status_before: m.status.as_str().into(),
-        status_after: to.as_str().into(),
-        charge_posted: charge.is_some(),
-        paid,
-        contractual,
-        other_adjustments: other,
-        patient_responsibility: pr,
+        status_after: adjudication.to.as_str().into(),
+        charge_posted,
+        paid: adjudication.paid,
+        contractual: adjudication.contractual,
+        other_adjustments: adjudication.other,
+        patient_responsibility: adjudication.pr,
         lines_matched: lines.by_line_id.clone(),
         lines_matched_by_code_date_charge: lines.by_code_date_charge.clone(),
-        insurance_balance,
-        patient_balance,
-        entries: ids,
-        secondary_claim_id,
-        secondary_note,
-    })
+        insurance_balance: Decimal::ZERO,
+        patient_balance: Decimal::ZERO,
+        entries: Vec::new(),
+        secondary_claim_id: None,
+        secondary_note: None,
+    }
+}
+
+fn post_matched(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    index: i32,
+    clp: &ClaimPayment,
+    m: &Matched,
+    lines: &LineMatches,
+) -> AppResult<PostedClaim> {
+    // A secondary claim's postings go to the receivable of the claim carrying the encounter's charge.
+    let claim = ClaimRef {
+        claim_id: secondary::ledger_claim(conn, m)?,
+        patient_id: m.patient_id.clone(),
+    };
+    let charge = charge_entry(conn, &claim, &m.snapshot)?;
+    let before = match &charge {
+        Some(_) => m.snapshot.claim.total_charge,
+        None => ledger::claim_balance(conn, &claim.claim_id, None)?.insurance,
+    };
+    let adjudication = adjudicate(ctx, clp, charges::carries_charge(&m.snapshot), before);
+    let secondary_policy = if clp.is_denied() || adjudication.pr_total <= Decimal::ZERO {
+        None
+    } else {
+        secondary::policy_for(conn, m)?
+    };
+    let mut entries: Vec<ValidEntry> = charge.iter().cloned().collect();
+    entries.extend(adjudication.payer_entries(ctx, &claim)?);
+    let (to, pr_total, insurance_left) = (
+        adjudication.to,
+        adjudication.pr_total,
+        adjudication.insurance_left,
+    );
+    let transfers = adjudication.patient_entries(ctx, &claim)?;
+    let mut posted = posted_claim(index, clp, m, lines, adjudication, charge.is_some());
+    posted.secondary_note = secondary_policy
+        .as_ref()
+        .map(|p| format!("the balance left goes to the secondary policy {}", p.id));
+    if ctx.dry_run {
+        let patient = ledger::claim_balance(conn, &claim.claim_id, None)?.patient;
+        (posted.insurance_balance, posted.patient_balance) = match secondary_policy {
+            Some(_) => (insurance_left + pr_total, patient),
+            None => (insurance_left, patient + pr_total),
+        };
+        return Ok(posted);
+    }
+    let mut ids: Vec<String> = ledger::post_all(conn, ctx.actor, &entries)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    move_claim(conn, ctx, clp, m, to)?;
+    if let Some(policy) = &secondary_policy {
+        let primary = secondary::primary_adjudication(&m.snapshot, clp, ctx.payment_date, pr_total);
+        match secondary::bill(conn, ctx.actor, m, policy, primary)? {
+            Ok(id) => posted.secondary_claim_id = Some(id.to_string()),
+            Err(reason) => {
+                posted.secondary_note = Some(format!(
+                    "no secondary claim ({reason}); the balance went to the patient"
+                ))
+            }
+        }
+    }
+    if posted.secondary_claim_id.is_none() {
+        ids.extend(
+            ledger::post_all(conn, ctx.actor, &transfers)?
+                .iter()
+                .map(ToString::to_string),
+        );
+    }
+    let balance = ledger::claim_balance(conn, &claim.claim_id, None)?;
+    (posted.insurance_balance, posted.patient_balance) = (balance.insurance, balance.patient);
+    posted.entries = ids;
+    Ok(posted)
 }
 
 /// The charge entry of the version, when the claim has none yet (built before charges were posted at
@@ -455,6 +520,14 @@ fn adjudication_entries(
     Ok(entries)
 }
 
+/// Why a sent claim is accepted on the way to its adjudicated status.
+pub(super) const SENT_TO_ACCEPTED: &str = "the payer adjudicated it (835)";
+
+/// The claim event's detail for the move to the adjudicated status.
+pub(super) fn move_detail(clp: &ClaimPayment) -> String {
+    format!("835 CLP {} (CLP02 = {})", clp.claim_id, clp.status)
+}
+
 fn move_claim(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -462,14 +535,14 @@ fn move_claim(
     m: &Matched,
     to: Status,
 ) -> AppResult<()> {
-    let detail = format!("835 CLP {} (CLP02 = {})", clp.claim_id, clp.status);
+    let detail = move_detail(clp);
     if m.status == Status::Sent {
         workflow::move_status(
             conn,
             ctx.actor,
             &m.claim_id,
             Status::Accepted,
-            Some("the payer adjudicated it (835)"),
+            Some(SENT_TO_ACCEPTED),
         )?;
     }
     workflow::move_status(conn, ctx.actor, &m.claim_id, to, Some(&detail))?;

@@ -1,10 +1,13 @@
-//! One 835 file in: read and checked at the edge, recorded once, then each claim posted in its own
-//! transaction, so a crash between two claims leaves whole claims posted and importing the file again
-//! posts only the claims not yet done.
+//! One 835 file in: read and checked at the edge, recorded once, then its claims posted, each marked
+//! done in the transaction that posts it (a group's or its own), so a crash between two claims leaves
+//! whole claims posted and importing the file again posts only the claims not yet done.
+
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
 use super::apply::{Context, Step, post_claim};
+use super::group::{self, Item};
 use super::model::{Outcome, PaymentSummary, Unmatched};
 use super::provider_adjustments;
 use super::store::{self, ClaimMark, NewFile};
@@ -75,6 +78,16 @@ impl EraFile {
             })
             .collect::<Vec<_>>()
             .join(";")
+    }
+
+    /// The CLM01s the file names more than once (a reversal and its re-adjudication, say): their CLPs
+    /// post one by one, in file order.
+    fn repeated_clm01s(&self) -> HashSet<&str> {
+        let mut seen = HashSet::new();
+        self.claims()
+            .map(|(_, _, clp)| clp.claim_id.as_str())
+            .filter(|clm01| !seen.insert(*clm01))
+            .collect()
     }
 
     fn claims(&self) -> impl Iterator<Item = (i32, NaiveDate, &ClaimPayment)> {
@@ -172,8 +185,9 @@ pub fn import(
     Ok(outcome)
 }
 
-/// Posts each CLP not done yet (`done` is sorted) in its own transaction, recording what it came to
-/// in `outcome`.
+/// Posts each CLP not done yet (`done` is sorted), a group at a time (see `group`): the group's common
+/// cases in one transaction, the rest each in its own; then the PLB items, each in its own. Records what
+/// each came to in `outcome`, in file order.
 fn post_claims(
     conn: &mut DbConnection,
     actor: &AuditActor,
@@ -183,23 +197,47 @@ fn post_claims(
     done: &[i32],
     outcome: &mut Outcome,
 ) -> AppResult<()> {
+    let repeated = file.repeated_clm01s();
+    let mut pending = Vec::new();
     for (index, date, clp) in file.claims() {
         if done.binary_search(&index).is_ok() {
             outcome.already_done.push(index);
-            continue;
+        } else {
+            pending.push(Item { index, date, clp });
         }
-        let ctx = context(actor, codes, Some(id.as_str()), date, false);
-        let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, id, index, clp));
-        match attempt(step)? {
-            Attempt::Done(step) => record(outcome, step),
-            Attempt::AlreadyDone => outcome.already_done.push(index),
-            Attempt::Refused(reason) => {
-                let step = unmatched_step(index, clp, reason);
-                let step = write_transaction(conn, |conn| mark(conn, id, index, clp, step))?;
-                record(outcome, step);
+    }
+    for items in pending.chunks(group::GROUP) {
+        // Read and written in one transaction, so what the plan read is what the group writes over.
+        let grouped = write_transaction(conn, |conn| -> AppResult<_> {
+            let plan = group::plan(conn, actor, codes, id, items, &repeated)?;
+            let steps = match plan.set.is_empty() {
+                true => Vec::new(),
+                false => group::write(conn, actor, id, &plan.set)?,
+            };
+            Ok((steps, plan.one_by_one))
+        });
+        let (steps, one_by_one) = match grouped {
+            Ok(done) => done,
+            // Rolled back whole: each CLP of the group is posted, or refused, on its own.
+            Err(error) => {
+                tracing::info!(%error, "835 group rolled back; its claims post one by one");
+                (Vec::new(), items.to_vec())
+            }
+        };
+        let mut results: Vec<(i32, Option<Step>)> = Vec::with_capacity(items.len());
+        results.extend(steps.into_iter().map(|(i, step)| (i, Some(step))));
+        for item in one_by_one {
+            results.push((item.index, post_one(conn, actor, codes, id, item)?));
+        }
+        results.sort_by_key(|(index, _)| *index);
+        for (index, result) in results {
+            match result {
+                Some(step) => record(outcome, step),
+                None => outcome.already_done.push(index),
             }
         }
     }
+    outcome.already_done.sort_unstable();
     for (date, index, plb, item) in file.provider_adjustments() {
         if done.binary_search(&index).is_ok() {
             outcome.already_done.push(index);
@@ -231,6 +269,29 @@ fn post_claims(
         }
     }
     Ok(())
+}
+
+/// Posts one CLP in its own transaction: what it came to, or none when an earlier import did it.
+fn post_one(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    codes: &Snapshot,
+    id: &RemittanceId,
+    item: Item,
+) -> AppResult<Option<Step>> {
+    let (index, clp) = (item.index, item.clp);
+    let ctx = context(actor, codes, Some(id.as_str()), item.date, false);
+    let step = write_transaction(conn, |conn| post_and_mark(conn, &ctx, id, index, clp));
+    Ok(match attempt(step)? {
+        Attempt::Done(step) => Some(step),
+        Attempt::AlreadyDone => None,
+        Attempt::Refused(reason) => {
+            let step = unmatched_step(index, clp, reason);
+            Some(write_transaction(conn, |conn| {
+                mark(conn, id, index, clp, step)
+            })?)
+        }
+    })
 }
 
 /// What became of one item's own transaction.

@@ -38,11 +38,14 @@ pub fn policy_for(conn: &mut DbConnection, m: &Matched) -> AppResult<Option<Poli
     let dos = m.snapshot.claim.date_of_service;
     let filter = policies::store::PolicyFilter { active: Some(true) };
     let (found, _) = policies::store::list(conn, &m.patient_id, &filter, 20, 0)?;
-    Ok(found.into_iter().find(|p| {
-        p.priority == Priority::Secondary
-            && p.effective_date <= dos
-            && p.end_date.is_none_or(|end| dos <= end)
-    }))
+    Ok(found.into_iter().find(|p| covers_as_secondary(p, dos)))
+}
+
+/// Whether the policy is a secondary one in force on the date of service.
+pub fn covers_as_secondary(policy: &Policy, dos: NaiveDate) -> bool {
+    policy.priority == Priority::Secondary
+        && policy.effective_date <= dos
+        && policy.end_date.is_none_or(|end| dos <= end)
 }
 
 /// The claim whose receivable a claim's postings go to: itself when it carries the encounter's charge,
