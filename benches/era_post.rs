@@ -588,7 +588,7 @@ fn print_reading(row: &ReadRow, claims: usize) {
 
 fn print_posting(rows: &[PostRow], read: Duration) {
     println!(
-        "\n835 posting end to end through HTTP POST /remittances, each claim in its own transaction (target: the whole file under {TARGET_SECONDS} s)\n"
+        "\n835 posting end to end through HTTP POST /remittances, a group of claims per transaction (target: the whole file under {TARGET_SECONDS} s)\n"
     );
     println!(
         "| backend | claims | MB | POST s | claims/s | POST / read_835 | statements per claim | commits per claim | s in statements | target |"

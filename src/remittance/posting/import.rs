@@ -314,6 +314,7 @@ fn attempt<T>(result: AppResult<T>) -> AppResult<Attempt<T>> {
         Err(
             e @ (AppError::Validation(_)
             | AppError::Conflict { .. }
+            | AppError::ConflictWith { .. }
             | AppError::NotAllowedInState { .. }),
         ) => Ok(Attempt::Refused(format!("not posted: {e}"))),
         Err(e) => Err(e),

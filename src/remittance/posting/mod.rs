@@ -1,10 +1,11 @@
 //! 835 posting: `POST /remittances` reads an 835 (refusing one that does not read or does not balance,
 //! 422 naming `file` with every finding), records the file once (SHA-256 and payment key unique),
 //! matches each CLP to our claim and version (CLP01 = CLM01, fallback CLP07 = payer claim number) and
-//! its lines by REF*6R, and posts the matched claims (a group at a time, see `group`, else each in its
-//! own transaction) with the standard ledger entries, moving the claim to paid, partially paid or denied. Reversals (CLP02 = 22) undo the standing
-//! adjudication (`reversal`); PLB items post once each after the claims (`provider_adjustments`); a
-//! primary leaving the patient a share bills the secondary policy (`secondary`). What matched nothing
+//! its lines by REF*6R, and posts the matched claims with the standard ledger entries, moving each to
+//! paid, partially paid or denied: the common cases a group at a time (`group`), the others each in its
+//! own transaction (`apply`). Reversals (CLP02 = 22) undo the standing adjudication (`reversal`); PLB
+//! items post once each after the claims (`provider_adjustments`); a primary leaving the patient a share
+//! bills the secondary policy (`secondary`). What matched nothing
 //! or is not posted goes to the outcome's `unmatched` list and the work queue
 //! (`GET /remittances/unmatched`). See [`apply`] for the posting rules chosen.
 //!

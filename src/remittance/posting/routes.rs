@@ -40,7 +40,8 @@ pub struct PageQuery {
     pub per_page: Option<i64>,
 }
 
-/// Takes in an 835 and posts each claim it pays or denies, each in its own transaction: 201 with what
+/// Takes in an 835 and posts each claim it pays or denies, each whole or not at all (a group of claims
+/// per transaction, or one): 201 with what
 /// was posted, how each claim matched, and what matched nothing (also kept in the work queue). The
 /// same file, or the same payment (payer, TRN02, amount) in another file, posts nothing: 200 with the
 /// first import's outcome and `duplicate: true`. A file whose import was interrupted is finished by

@@ -123,11 +123,13 @@ pub fn existing(
     Ok(row.map(|(id, done)| (RemittanceId::from_stored(id), done)))
 }
 
-/// Stores what importing the file did and marks it completed.
+/// Stores what importing the file did and marks it completed; a file another import of it completed
+/// meanwhile keeps that import's outcome (the one that posted).
 pub fn complete(conn: &mut DbConnection, id: &RemittanceId, outcome: &Outcome) -> QueryResult<()> {
     let text = serde_json::to_string(outcome)
         .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
     diesel::update(files::table.find(id.as_str()))
+        .filter(files::completed.eq(false))
         .set((files::outcome.eq(text), files::completed.eq(true)))
         .execute(conn)?;
     Ok(())
