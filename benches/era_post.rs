@@ -18,7 +18,8 @@
 //! `~/.cache/oracles-venv/bin/python` (made by `shared/oracles/setup.sh`); without it that row is skipped
 //! with a note.
 //!
-//! While the file posts, every statement the server runs is counted (diesel's instrumentation): the
+//! Before it posts, the same file goes through `?dry_run=true` (what posting would do, nothing written),
+//! timed in its own column. While the file posts, every statement the server runs is counted (diesel's instrumentation): the
 //! table gives statements and transactions per claim; `QUERIES=1` also prints the statements by count.
 //!
 //! `cargo bench --bench era_post`. Environment: `CLAIMS` (default 10000), `BACKOFFICE_BENCH_POSTGRES_URL`
@@ -334,11 +335,30 @@ struct PostRow {
     claims: usize,
     bytes: usize,
     post: Duration,
+    /// `?dry_run=true` on the same file, before it posted.
+    dry_run: Duration,
     /// Per claim, while posting.
     statements: f64,
     transactions: f64,
     /// Time spent waiting on statements (all connections).
     in_database: Duration,
+}
+
+/// POSTs the file to `/remittances{query}`: the status, the outcome and the time to the whole answer.
+async fn post_file(api: &support::Api, file: &str, query: &str) -> (StatusCode, Value, Duration) {
+    let started = Instant::now();
+    let response = api
+        .client
+        .post(format!("{}/remittances{query}", api.base))
+        .bearer_auth(&api.token)
+        .header("content-type", "application/edi-x12")
+        .body(file.to_owned())
+        .send()
+        .await
+        .expect("POST /remittances");
+    let status = response.status();
+    let outcome: Value = response.json().await.expect("the outcome");
+    (status, outcome, started.elapsed())
 }
 
 /// Sets up, sends and pays `count` claims on one backend; returns the timing and the 835.
@@ -373,20 +393,13 @@ async fn run_backend(kind: Kind, database: &BenchDatabase, count: usize) -> (Pos
         seeding.elapsed().as_secs_f64()
     );
 
+    // A dry run first: what posting would do, read as posting reads it, nothing written.
+    let (status, dry, dry_run) = post_file(&api, &file, "?dry_run=true").await;
+    assert_eq!(status, StatusCode::OK, "{}", dry["detail"]);
+    let would_post = dry["claims"].as_array().map_or(0, Vec::len);
+    assert_eq!(would_post, count, "the dry run names every claim");
     queries::record(true);
-    let posting = Instant::now();
-    let response = api
-        .client
-        .post(format!("{}/remittances", api.base))
-        .bearer_auth(&api.token)
-        .header("content-type", "application/edi-x12")
-        .body(file.clone())
-        .send()
-        .await
-        .expect("POST /remittances");
-    let status = response.status();
-    let outcome: Value = response.json().await.expect("the outcome");
-    let post = posting.elapsed();
+    let (status, outcome, post) = post_file(&api, &file, "").await;
     queries::record(false);
     let statements = queries::recorded();
     assert_eq!(status, StatusCode::CREATED, "{}", outcome["detail"]);
@@ -417,6 +430,7 @@ async fn run_backend(kind: Kind, database: &BenchDatabase, count: usize) -> (Pos
         claims: count,
         bytes: file.len(),
         post,
+        dry_run,
         statements: per_claim(&|_| true),
         transactions: per_claim(&|sql| sql.starts_with("COMMIT")),
         in_database,
@@ -591,13 +605,13 @@ fn print_posting(rows: &[PostRow], read: Duration) {
         "\n835 posting end to end through HTTP POST /remittances, a group of claims per transaction (target: the whole file under {TARGET_SECONDS} s)\n"
     );
     println!(
-        "| backend | claims | MB | POST s | claims/s | POST / read_835 | statements per claim | commits per claim | s in statements | target |"
+        "| backend | claims | MB | POST s | claims/s | POST / read_835 | statements per claim | commits per claim | s in statements | dry run s | target |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for r in rows {
         let seconds = r.post.as_secs_f64();
         println!(
-            "| {} | {} | {:.2} | {:.2} | {:.0} | {:.0}x | {:.1} | {:.2} | {:.2} | {} |",
+            "| {} | {} | {:.2} | {:.2} | {:.0} | {:.0}x | {:.1} | {:.2} | {:.2} | {:.2} | {} |",
             r.backend,
             r.claims,
             r.bytes as f64 / 1e6,
@@ -607,6 +621,7 @@ fn print_posting(rows: &[PostRow], read: Duration) {
             r.statements,
             r.transactions,
             r.in_database.as_secs_f64(),
+            r.dry_run.as_secs_f64(),
             if seconds < TARGET_SECONDS {
                 "met"
             } else {

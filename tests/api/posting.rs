@@ -238,8 +238,15 @@ api_test! {
         let file = era("835_mixed.x12", 801, &spec);
 
         let biller = app.token_for("biller").await;
+        let dry = expect_status(post_era(&app, &biller, "?dry_run=true", &file).await, StatusCode::OK).await;
         let outcome = expect_status(post_era(&app, &biller, "", &file).await, StatusCode::CREATED).await;
         assert_eq!(outcome["duplicate"], false);
+        // The dry run said exactly what was posted, but for the entries' ids.
+        let mut posted = outcome["claims"].clone();
+        for claim in posted.as_array_mut().unwrap() {
+            claim["entries"] = serde_json::json!([]);
+        }
+        assert_eq!((&dry["claims"], &dry["unmatched"]), (&posted, &outcome["unmatched"]));
         let claims = outcome["claims"].as_array().unwrap();
         assert_eq!(claims.len(), 4, "{outcome}");
         let statuses: Vec<(&str, &str, &str)> = claims.iter().map(|p| (

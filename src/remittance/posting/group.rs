@@ -168,12 +168,12 @@ fn common_case(item: &Item, found: &Found, repeated: &HashSet<&str>) -> Option<M
 }
 
 /// Sorts the group's CLPs (in file order) into those posted set-wise, with what each will write, and
-/// those posted one by one. Reads only.
+/// those posted one by one. Reads only: without a file (a dry run) the set is what would be posted.
 pub fn plan<'f>(
     conn: &mut DbConnection,
     actor: &AuditActor,
     codes: &Snapshot,
-    file_id: &RemittanceId,
+    file_id: Option<&RemittanceId>,
     items: &[Item<'f>],
     repeated: &HashSet<&str>,
 ) -> AppResult<Plan<'f>> {
@@ -206,9 +206,9 @@ pub fn plan<'f>(
         let ctx = Context {
             actor,
             codes,
-            file_id: Some(file_id.as_str()),
+            file_id: file_id.map(RemittanceId::as_str),
             payment_date: item.date,
-            dry_run: false,
+            dry_run: file_id.is_none(),
         };
         let adjudication = adjudicate(&ctx, item.clp, true, before.insurance);
         let dos = matched.snapshot.claim.date_of_service;
@@ -303,10 +303,20 @@ pub fn write(
                 .take(p.entries.len())
                 .map(|id| id.to_string())
                 .collect();
-            let step = Step::Posted(Box::new(posted), p.misses.clone());
-            (p.item.index, step)
+            (
+                p.item.index,
+                Step::Posted(Box::new(posted), p.misses.clone()),
+            )
         })
         .collect())
+}
+
+impl Planned<'_> {
+    /// What posting it would come to (a dry run's answer): no entry ids.
+    pub fn would_post(&self) -> (i32, Step) {
+        let step = Step::Posted(Box::new(self.posted.clone()), self.misses.clone());
+        (self.item.index, step)
+    }
 }
 
 /// The claims' rows, events and audit of their moves: a sent claim is accepted first (the payer
@@ -336,8 +346,8 @@ fn move_claims(conn: &mut DbConnection, actor: &AuditActor, set: &[Planned]) -> 
     let details: Vec<String> = set.iter().map(|p| move_detail(p.item.clp)).collect();
     let mut moves: Vec<(ClaimId, NewEvent)> = Vec::with_capacity(set.len() * 2);
     let mut audits = Vec::with_capacity(set.len() * 2);
-    let notes: Vec<Vec<(Status, Status)>> = set.iter().map(steps).collect();
-    for ((p, detail), steps) in set.iter().zip(&details).zip(&notes) {
+    let steps: Vec<Vec<(Status, Status)>> = set.iter().map(steps).collect();
+    for ((p, detail), steps) in set.iter().zip(&details).zip(&steps) {
         for (from, to) in steps {
             let detail = if *to == Status::Accepted {
                 SENT_TO_ACCEPTED

@@ -90,6 +90,11 @@ impl EraFile {
             .collect()
     }
 
+    fn items(&self) -> impl Iterator<Item = Item<'_>> {
+        self.claims()
+            .map(|(index, date, clp)| Item { index, date, clp })
+    }
+
     fn claims(&self) -> impl Iterator<Item = (i32, NaiveDate, &ClaimPayment)> {
         self.remittances
             .iter()
@@ -156,9 +161,19 @@ pub fn import(
             outcome.duplicate = true;
             return Ok(outcome);
         }
-        for (index, date, clp) in file.claims() {
-            let ctx = context(actor, codes, None, date, true);
-            record(&mut outcome, post_claim(conn, &ctx, index, clp)?);
+        let repeated = file.repeated_clm01s();
+        let items: Vec<Item> = file.items().collect();
+        for items in items.chunks(group::GROUP) {
+            let plan = group::plan(conn, actor, codes, None, items, &repeated)?;
+            let mut results: Vec<(i32, Step)> = plan.set.iter().map(|p| p.would_post()).collect();
+            for item in plan.one_by_one {
+                let ctx = context(actor, codes, None, item.date, true);
+                results.push((item.index, post_claim(conn, &ctx, item.index, item.clp)?));
+            }
+            results.sort_by_key(|(index, _)| *index);
+            for (_, step) in results {
+                record(&mut outcome, step);
+            }
         }
         for (date, index, plb, item) in file.provider_adjustments() {
             let posted = provider_adjustments::post(conn, actor, None, date, index, plb, item)?;
@@ -199,17 +214,17 @@ fn post_claims(
 ) -> AppResult<()> {
     let repeated = file.repeated_clm01s();
     let mut pending = Vec::new();
-    for (index, date, clp) in file.claims() {
-        if done.binary_search(&index).is_ok() {
-            outcome.already_done.push(index);
+    for item in file.items() {
+        if done.binary_search(&item.index).is_ok() {
+            outcome.already_done.push(item.index);
         } else {
-            pending.push(Item { index, date, clp });
+            pending.push(item);
         }
     }
     for items in pending.chunks(group::GROUP) {
         // Read and written in one transaction, so what the plan read is what the group writes over.
         let grouped = write_transaction(conn, |conn| -> AppResult<_> {
-            let plan = group::plan(conn, actor, codes, id, items, &repeated)?;
+            let plan = group::plan(conn, actor, codes, Some(id), items, &repeated)?;
             let steps = match plan.set.is_empty() {
                 true => Vec::new(),
                 false => group::write(conn, actor, id, &plan.set)?,
