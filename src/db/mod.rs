@@ -79,14 +79,73 @@ pub fn exclusively<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    use diesel::RunQueryDsl;
     if matches!(conn, DbConnection::Sqlite(_)) {
         return write_transaction(conn, f);
     }
-    diesel::sql_query(format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})")).execute(conn)?;
+    advisory_locked(conn, STARTUP_LOCK_KEY, f)
+}
+
+/// Runs `f` holding PostgreSQL's session advisory lock `key` (any instance holding it waits).
+fn advisory_locked<T, E>(
+    conn: &mut DbConnection,
+    key: i64,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::RunQueryDsl;
+    diesel::sql_query(format!("SELECT pg_advisory_lock({key})")).execute(conn)?;
     let result = f(conn);
-    diesel::sql_query(format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})")).execute(conn)?;
+    diesel::sql_query(format!("SELECT pg_advisory_unlock({key})")).execute(conn)?;
     result
+}
+
+/// Runs `f` while no other caller with the same `key` runs, however many transactions `f` commits: on
+/// PostgreSQL across every instance (a session advisory lock); on SQLite within this process, which is
+/// the one serving an SQLite database.
+pub fn one_at_a_time<T, E>(
+    conn: &mut DbConnection,
+    key: i64,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    if matches!(conn, DbConnection::Pg(_)) {
+        return advisory_locked(conn, key, f);
+    }
+    let _held = local_lock::hold(key);
+    f(conn)
+}
+
+/// Keys held in this process, each released when its guard drops (a panic included).
+mod local_lock {
+    use std::collections::BTreeSet;
+    use std::sync::{Condvar, Mutex, PoisonError};
+
+    static HELD: Mutex<BTreeSet<i64>> = Mutex::new(BTreeSet::new());
+    static RELEASED: Condvar = Condvar::new();
+
+    pub struct Held(i64);
+
+    pub fn hold(key: i64) -> Held {
+        let mut held = HELD.lock().unwrap_or_else(PoisonError::into_inner);
+        while held.contains(&key) {
+            held = RELEASED.wait(held).unwrap_or_else(PoisonError::into_inner);
+        }
+        held.insert(key);
+        Held(key)
+    }
+
+    impl Drop for Held {
+        fn drop(&mut self) {
+            HELD.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .remove(&self.0);
+            RELEASED.notify_all();
+        }
+    }
 }
 
 /// A multi-row INSERT on the concrete connection (the multi-backend connection cannot express batch

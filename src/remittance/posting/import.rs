@@ -181,7 +181,28 @@ pub fn import(
         }
         return Ok(outcome);
     }
-    let (id, completed) = write_transaction(conn, |conn| reserve(conn, actor, file, &key))?;
+    // One import of a payment at a time: a second one waits, then finds the file completed and says so.
+    crate::db::one_at_a_time(conn, lock_key(&key), |conn| {
+        post_file(conn, actor, codes, file, &key, outcome)
+    })
+}
+
+/// The import lock's key for a payment key: the first 60 bits of its SHA-256.
+fn lock_key(payment_key: &str) -> i64 {
+    let digest = crate::remittance::fingerprint(payment_key.as_bytes());
+    i64::from_str_radix(&digest[..15], 16).unwrap_or_default()
+}
+
+/// Records the file (or finds it), posts what is not done yet and completes it.
+fn post_file(
+    conn: &mut DbConnection,
+    actor: &AuditActor,
+    codes: &Snapshot,
+    file: &EraFile,
+    key: &str,
+    mut outcome: Outcome,
+) -> AppResult<Outcome> {
+    let (id, completed) = write_transaction(conn, |conn| reserve(conn, actor, file, key))?;
     if completed {
         let mut earlier = store::outcome(conn, &id)?.unwrap_or_default();
         earlier.duplicate = true;
