@@ -252,6 +252,25 @@ pub(super) fn by_reason(clp: &ClaimPayment, ctx: &Context) -> Vec<AdjustmentAmou
         .collect()
 }
 
+/// The CLP's adjustments by group: the contractual (CO) total, the other groups' (OA, PI…) and the
+/// patient's (PR) by reason.
+pub(super) fn by_group(
+    clp: &ClaimPayment,
+    ctx: &Context,
+) -> (Decimal, Vec<AdjustmentAmount>, Vec<AdjustmentAmount>) {
+    let adjustments = by_reason(clp, ctx);
+    let contractual = adjustments
+        .iter()
+        .filter(|a| a.group == "CO")
+        .map(|a| a.amount)
+        .sum();
+    let (pr, other) = adjustments
+        .into_iter()
+        .filter(|a| a.group != "CO")
+        .partition(|a| a.group == "PR");
+    (contractual, other, pr)
+}
+
 pub(super) fn pr_kind(reason: &str) -> String {
     match reason {
         "1" => "PR1 deductible".into(),
@@ -284,21 +303,12 @@ pub(super) fn adjudicate(
     before: Decimal,
 ) -> Adjudication {
     let denied = clp.is_denied();
-    let adjustments = if denied {
-        Vec::new()
-    } else {
-        by_reason(clp, ctx)
-    };
     let paid = if denied { Decimal::ZERO } else { clp.paid };
-    let contractual: Decimal = adjustments
-        .iter()
-        .filter(|a| a.group == "CO")
-        .map(|a| a.amount)
-        .sum();
-    let (pr, other): (Vec<AdjustmentAmount>, Vec<AdjustmentAmount>) = adjustments
-        .into_iter()
-        .filter(|a| a.group != "CO")
-        .partition(|a| a.group == "PR");
+    let (contractual, other, pr) = if denied {
+        (Decimal::ZERO, Vec::new(), Vec::new())
+    } else {
+        by_group(clp, ctx)
+    };
     let pr_total: Decimal = pr.iter().map(|a| a.amount).sum();
     // A later payer's CO/OA amounts are counted against the whole charge (the primary's payment among
     // them, as OA-23): only what is left after its payment and patient share is adjusted off.

@@ -7,8 +7,9 @@
 //! (the earlier remittance was never posted here, or the amounts differ), nothing is guessed: the CLP
 //! goes to the work queue with both figures.
 
-use super::apply::{Context, Matched, Step, by_reason, match_lines, unmatched};
-use super::model::PostedClaim;
+use super::apply::{
+    Adjudication, Context, Matched, Step, by_group, match_lines, posted_claim, unmatched,
+};
 use crate::claims::{Status, charges, store as claims_store, workflow};
 use crate::db::DbConnection;
 use crate::error::AppResult;
@@ -106,39 +107,19 @@ pub fn post(
         let after = ledger::claim_balance(conn, &m.claim_id, None)?;
         (after.insurance, after.patient)
     };
-    let adjustments = by_reason(clp, ctx);
-    let contractual = adjustments
-        .iter()
-        .filter(|a| a.group == "CO")
-        .map(|a| a.amount)
-        .sum();
-    let (pr, other) = adjustments
-        .into_iter()
-        .filter(|a| a.group != "CO")
-        .partition(|a| a.group == "PR");
-    Ok(Step::Posted(
-        Box::new(PostedClaim {
-            clp_index: index,
-            clp01: clp.claim_id.clone(),
-            claim_id: m.claim_id.to_string(),
-            claim_version: m.version,
-            matched_by: m.by.into(),
-            clp_status: clp.status.clone(),
-            status_before: m.status.as_str().into(),
-            status_after: Status::Accepted.as_str().into(),
-            charge_posted: false,
-            paid: clp.paid,
-            contractual,
-            other_adjustments: other,
-            patient_responsibility: pr,
-            lines_matched: lines.by_line_id,
-            lines_matched_by_code_date_charge: lines.by_code_date_charge,
-            insurance_balance,
-            patient_balance,
-            entries: ids,
-            secondary_claim_id: None,
-            secondary_note: None,
-        }),
-        lines.misses,
-    ))
+    let (contractual, other, pr) = by_group(clp, ctx);
+    // As the payer sent it (negative amounts undoing the earlier adjudication).
+    let reversed = Adjudication {
+        paid: clp.paid,
+        contractual,
+        pr_total: pr.iter().map(|a| a.amount).sum(),
+        other,
+        pr,
+        insurance_left: insurance_balance,
+        to: Status::Accepted,
+    };
+    let mut posted = posted_claim(index, clp, m, &lines, reversed, false);
+    (posted.insurance_balance, posted.patient_balance) = (insurance_balance, patient_balance);
+    posted.entries = ids;
+    Ok(Step::Posted(Box::new(posted), lines.misses))
 }
