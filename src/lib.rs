@@ -1,6 +1,7 @@
 //! backoffice: the back office of a medical or dental practice and its lab bench.
 
 pub mod app;
+pub mod ascii;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;

@@ -3,6 +3,8 @@
 //! layout can right-align figures, wrap descriptions and shrink what would not fit instead of
 //! letting text run past its column. The built-in fonts print WinAnsi only: text is folded to ASCII.
 
+use crate::ascii::fold_to_ascii;
+
 /// Widths of ' ' (0x20) to '~' (0x7E) in 1/1000 em.
 const REGULAR: [u16; 95] = [
     278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278,
@@ -37,35 +39,21 @@ pub enum Weight {
     Bold,
 }
 
-/// Printable ASCII: Latin letters with diacritics become their base letter (Núñez → Nunez), other
-/// characters `?`, control characters a space.
+/// Printable ASCII: Latin letters with diacritics become their base letters as an 837P spells them
+/// (Núñez → Nunez, `crate::ascii`), characters without an ASCII form `?`, control characters a space.
 pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            ' '..='~' => c,
-            'À'..='Å' | 'Æ' => 'A',
-            'Ç' => 'C',
-            'È'..='Ë' => 'E',
-            'Ì'..='Ï' => 'I',
-            'Ñ' => 'N',
-            'Ò'..='Ö' | 'Ø' => 'O',
-            'Ù'..='Ü' => 'U',
-            'Ý' => 'Y',
-            'ß' => 's',
-            'à'..='å' | 'æ' => 'a',
-            'ç' => 'c',
-            'è'..='ë' => 'e',
-            'ì'..='ï' => 'i',
-            'ñ' => 'n',
-            'ò'..='ö' | 'ø' => 'o',
-            'ù'..='ü' => 'u',
-            'ý' | 'ÿ' => 'y',
-            '\u{2013}' | '\u{2014}' => '-',
-            '\u{2018}' | '\u{2019}' => '\'',
-            c if c.is_control() || c.is_whitespace() => ' ',
-            _ => '?',
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            ' '..='~' => out.push(c),
+            c if c.is_control() || c.is_whitespace() => out.push(' '),
+            c => match fold_to_ascii(c.encode_utf8(&mut [0; 4])) {
+                Ok(folded) => out.push_str(&folded),
+                Err(_) => out.push('?'),
+            },
+        }
+    }
+    out
 }
 
 /// The width of (printable) `text` at `size` points.

@@ -5,7 +5,7 @@
 //!   id (at most 5,000 claims each), and where each claim went ([`Batch::placements`]).
 //! - [`self_check`]: what the referees do not check (sums, HL tree, NPI check digits, diagnosis
 //!   pointers, COB balancing, codes valid on the date of service through [`Expectations`]).
-//! - Free text is folded to ASCII or refused: see [`text`] for the policy.
+//! - Free text is folded to ASCII or refused: see [`crate::ascii`] for the policy.
 //!
 //! One module per loop family: `header` (ISA, GS, BHT, 1000A/B), `parties` (2000A-2010CA), `claim`
 //! (2300, 2310B/C), `other_payers` (2320-2330B, 2430), `lines` (2400, 2410); `validate` holds the
@@ -22,7 +22,6 @@ mod other_payers;
 mod parties;
 pub mod samples;
 mod sink;
-pub mod text;
 mod validate;
 
 #[cfg(test)]

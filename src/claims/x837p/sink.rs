@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::error::{ClaimRef, X837Error};
-use super::text::fold_to_ascii;
+use crate::ascii::fold_to_ascii;
 use crate::x12::{
     GroupHeader, InterchangeHeader, InterchangeWriter, Segment, TransactionControlNumber,
     TransactionHeader, WriteError, WriterOptions,

@@ -1,4 +1,5 @@
-//! The policy for free text (names, addresses, notes) on its way into an 837P.
+//! Free text (names, addresses, notes) folded to ASCII where only ASCII goes: 837P files (the policy
+//! below) and the statement PDF's built-in fonts (`patient_accounts::metrics::printable`).
 //!
 //! X12 data is printable ASCII, and payers match names as they hold them: upper-case ASCII (`NUNEZ`,
 //! `JOSE`). So Latin letters with accents, typographic apostrophes and dashes are folded to their ASCII
