@@ -208,12 +208,8 @@ fn main() {
     let count = env_number("CLAIMS", if measuring { 10_000 } else { 20 });
     let rounds = env_number("ROUNDS", if measuring { 2 } else { 1 });
     assert!(count >= PATIENTS, "CLAIMS must be at least {PATIENTS}");
-    let postgres = std::env::var("BACKOFFICE_BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let postgres = support::postgres_url();
+    let runtime = support::runtime();
 
     let mut rows = Vec::new();
     let sqlite = sqlite_database();

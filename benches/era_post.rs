@@ -637,12 +637,8 @@ fn main() {
     let measuring = std::env::args().any(|a| a == "--bench");
     let count = env_number("CLAIMS", if measuring { 10_000 } else { 20 });
     assert!(count >= PATIENTS, "CLAIMS must be at least {PATIENTS}");
-    let postgres = std::env::var("BACKOFFICE_BENCH_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let postgres = support::postgres_url();
+    let runtime = support::runtime();
 
     let mut rows = Vec::new();
     let sqlite = sqlite_database();

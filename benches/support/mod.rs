@@ -507,6 +507,21 @@ pub fn seed(conn: &mut DbConnection, templates: &[Template], count: usize) {
     .expect("seed the claims");
 }
 
+/// The PostgreSQL server the benches make their databases on: `BACKOFFICE_BENCH_POSTGRES_URL`, else
+/// the local one.
+pub fn postgres_url() -> String {
+    std::env::var("BACKOFFICE_BENCH_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// The runtime the in-process server and the bench's HTTP client share.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
 pub fn env_number(name: &str, default: usize) -> usize {
     match std::env::var(name) {
         Ok(value) => value
